@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Release builds of the numeric targets: bounds checks off in the hot loops and the AVX2+FMA (Haswell) baseline,
+// which every x86-64 CPU with AVX2 supports. `peftbench env` refuses to hide a CPU without AVX2.
+let numericFlags: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+    .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux], configuration: .release)),
+]
+
+let package = Package(
+    name: "peftbench",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "peftbench", targets: ["peftbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // OpenBLAS through pkg-config; Debian's package is the provider.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // Float32 buffers, parameters, sgemm, the layer kernels (forward and backward), seeded RNG, CPU facts.
+        .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: numericFlags),
+        // The LLaMA-family decoder: config, wrappable linears, extension points, forward and backward.
+        .target(name: "Model", dependencies: ["Engine"], swiftSettings: numericFlags),
+        // AdamW, gradient clipping and accumulation, learning-rate schedules, the training step.
+        .target(name: "Training", dependencies: ["Engine", "Model"], swiftSettings: numericFlags),
+        .executableTarget(
+            name: "peftbench",
+            dependencies: [
+                "Engine", "Model", "Training",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: numericFlags
+        ),
+        .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+        .testTarget(name: "ModelTests", dependencies: ["Engine", "Model", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Engine", "Model", "Training", "TestSupport"]),
+        // Runs the built `peftbench` executable as a user would.
+        .testTarget(name: "CLITests", dependencies: ["Engine"]),
+    ]
+)

@@ -1,0 +1,65 @@
+import COpenBLAS
+
+/// Row-major single-precision matrix products through OpenBLAS.
+///
+/// `C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C`, with leading dimensions so strided views (one attention
+/// head inside a `(tokens, heads·headDim)` activation) need no copies. Every call is counted, so benchmarks report
+/// the FLOPs that really ran rather than an estimate.
+public enum GEMM {
+    nonisolated(unsafe) private static var flops: Double = 0
+
+    /// FLOPs executed by `sgemm` since the last reset (2·m·n·k per product).
+    public static var executedFLOPs: Double { flops }
+    public static func resetFLOPCounter() { flops = 0 }
+
+    @inline(__always)
+    public static func sgemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            // OpenBLAS leaves C untouched when k == 0; the product is empty, so C = beta·C.
+            if beta != 1 {
+                for i in 0..<m { let row = c + i * ldc; for j in 0..<n { row[j] = beta == 0 ? 0 : beta * row[j] } }
+            }
+            return
+        }
+        flops += 2 * Double(m) * Double(n) * Double(k)
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// `y[rows×out] (+)= x[rows×in] · Wᵀ` for a weight stored `(out, in)` as in PyTorch's `nn.Linear`.
+    @inline(__always)
+    public static func linearForward(
+        x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+        rows: Int, inFeatures: Int, outFeatures: Int, accumulate: Bool = false
+    ) {
+        sgemm(transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures,
+              a: x, lda: inFeatures, b: weight, ldb: inFeatures, beta: accumulate ? 1 : 0, c: y, ldc: outFeatures)
+    }
+
+    /// `dx[rows×in] (+)= dy[rows×out] · W`.
+    @inline(__always)
+    public static func linearBackwardInput(
+        dy: UnsafePointer<Float>, weight: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
+        rows: Int, inFeatures: Int, outFeatures: Int, accumulate: Bool
+    ) {
+        sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: outFeatures,
+              a: dy, lda: outFeatures, b: weight, ldb: inFeatures, beta: accumulate ? 1 : 0, c: dx, ldc: inFeatures)
+    }
+
+    /// `dW[out×in] += dyᵀ · x` — the weight-gradient product that frozen weights never run.
+    @inline(__always)
+    public static func linearBackwardWeight(
+        dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dweight: UnsafeMutablePointer<Float>,
+        rows: Int, inFeatures: Int, outFeatures: Int
+    ) {
+        sgemm(transA: true, transB: false, m: outFeatures, n: inFeatures, k: rows,
+              a: dy, lda: outFeatures, b: x, ldb: inFeatures, beta: 1, c: dweight, ldc: inFeatures)
+    }
+}

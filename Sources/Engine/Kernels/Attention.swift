@@ -1,0 +1,146 @@
+import Foundation
+
+// Causal scaled-dot-product attention with grouped-query heads (head h reads kv head h / (H / KVH)).
+//
+// Shapes (row-major):
+//   q, out  (B, Tq, H·D)            keys/values k, v  (B, ·, KVH·D) with `kvBatchStride` floats between sequences
+//   probs   (B, H, Tq, P + Tk)      prefixK, prefixV (P, KVH·D), shared by every sequence
+// Query i of a sequence sees the P prefix keys and the keys j with keyStart ≤ j ≤ i + (Tk − Tq): training has
+// Tk = Tq; a KV-cache decode step has Tq = 1 and Tk = tokens so far; keyStart skips left padding.
+// Per (sequence, head) products go through sgemm on strided views, so heads need no transposed copies.
+
+public struct AttentionGeometry: Sendable, Equatable {
+    public var batch: Int
+    public var queries: Int
+    public var keys: Int
+    public var heads: Int
+    public var kvHeads: Int
+    public var headDim: Int
+    public var prefix: Int
+    public var kvBatchStride: Int
+
+    public init(batch: Int, queries: Int, keys: Int, heads: Int, kvHeads: Int, headDim: Int, prefix: Int = 0,
+                kvBatchStride: Int? = nil) {
+        precondition(heads % kvHeads == 0, "heads must be a multiple of kv heads")
+        precondition(keys >= queries, "fewer keys than queries")
+        self.batch = batch
+        self.queries = queries
+        self.keys = keys
+        self.heads = heads
+        self.kvHeads = kvHeads
+        self.headDim = headDim
+        self.prefix = prefix
+        self.kvBatchStride = kvBatchStride ?? keys * kvHeads * headDim
+    }
+
+    public var qDim: Int { heads * headDim }
+    public var kvDim: Int { kvHeads * headDim }
+    /// Columns of one probability row: prefix keys, then sequence keys.
+    public var span: Int { prefix + keys }
+    public var probsCount: Int { batch * heads * queries * span }
+    public var scale: Float { 1 / Float(headDim).squareRoot() }
+}
+
+public enum Attention {
+    public static func forward(
+        out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+        prefixK: UnsafePointer<Float>? = nil, prefixV: UnsafePointer<Float>? = nil,
+        keyStart: UnsafePointer<Int32>? = nil, geometry g: AttentionGeometry
+    ) {
+        let d = g.headDim, span = g.span, p = g.prefix, tq = g.queries, tk = g.keys
+        let group = g.heads / g.kvHeads
+        for b in 0..<g.batch {
+            let start = keyStart.map { Int($0[b]) } ?? 0
+            for h in 0..<g.heads {
+                let kvh = h / group
+                let qh = q + b * tq * g.qDim + h * d
+                let kh = k + b * g.kvBatchStride + kvh * d
+                let vh = v + b * g.kvBatchStride + kvh * d
+                let s = probs + (b * g.heads + h) * tq * span
+                if p > 0, let pk = prefixK {
+                    GEMM.sgemm(transA: false, transB: true, m: tq, n: p, k: d, alpha: g.scale,
+                               a: qh, lda: g.qDim, b: pk + kvh * d, ldb: g.kvDim, c: s, ldc: span)
+                }
+                GEMM.sgemm(transA: false, transB: true, m: tq, n: tk, k: d, alpha: g.scale,
+                           a: qh, lda: g.qDim, b: kh, ldb: g.kvDim, c: s + p, ldc: span)
+                for i in 0..<tq {
+                    let row = s + i * span
+                    let last = i + (tk - tq)  // last visible sequence key
+                    for j in 0..<tk where j < start || j > last { row[p + j] = -.infinity }
+                    Softmax.forward(row, span)
+                }
+                let oh = out + b * tq * g.qDim + h * d
+                GEMM.sgemm(transA: false, transB: false, m: tq, n: d, k: tk,
+                           a: s + p, lda: span, b: vh, ldb: g.kvDim, beta: 0, c: oh, ldc: g.qDim)
+                if p > 0, let pv = prefixV {
+                    GEMM.sgemm(transA: false, transB: false, m: tq, n: d, k: p,
+                               a: s, lda: span, b: pv + kvh * d, ldb: g.kvDim, beta: 1, c: oh, ldc: g.qDim)
+                }
+            }
+        }
+    }
+
+    /// Writes dq; overwrites dk and dv (sequence part) with their gradients; accumulates into dPrefixK/dPrefixV
+    /// when given. `scratch` holds at least Tq·(P+Tk) floats.
+    public static func backward(
+        dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
+        dPrefixK: UnsafeMutablePointer<Float>? = nil, dPrefixV: UnsafeMutablePointer<Float>? = nil,
+        dout: UnsafePointer<Float>, probs: UnsafePointer<Float>,
+        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+        prefixK: UnsafePointer<Float>? = nil, prefixV: UnsafePointer<Float>? = nil,
+        scratch: UnsafeMutablePointer<Float>, geometry g: AttentionGeometry
+    ) {
+        let d = g.headDim, span = g.span, p = g.prefix, tq = g.queries, tk = g.keys
+        let group = g.heads / g.kvHeads
+        for b in 0..<g.batch {
+            for t in 0..<tk {
+                (dk + b * g.kvBatchStride + t * g.kvDim).update(repeating: 0, count: g.kvDim)
+                (dv + b * g.kvBatchStride + t * g.kvDim).update(repeating: 0, count: g.kvDim)
+            }
+        }
+        let ds = scratch
+        for b in 0..<g.batch {
+            for h in 0..<g.heads {
+                let kvh = h / group
+                let qh = q + b * tq * g.qDim + h * d
+                let kh = k + b * g.kvBatchStride + kvh * d
+                let vh = v + b * g.kvBatchStride + kvh * d
+                let doh = dout + b * tq * g.qDim + h * d
+                let s = probs + (b * g.heads + h) * tq * span
+                // dP = dO · [Vp; V]ᵀ
+                GEMM.sgemm(transA: false, transB: true, m: tq, n: tk, k: d,
+                           a: doh, lda: g.qDim, b: vh, ldb: g.kvDim, c: ds + p, ldc: span)
+                if p > 0, let pv = prefixV {
+                    GEMM.sgemm(transA: false, transB: true, m: tq, n: p, k: d,
+                               a: doh, lda: g.qDim, b: pv + kvh * d, ldb: g.kvDim, c: ds, ldc: span)
+                }
+                // dV += Pᵀ · dO
+                GEMM.sgemm(transA: true, transB: false, m: tk, n: d, k: tq,
+                           a: s + p, lda: span, b: doh, ldb: g.qDim, beta: 1,
+                           c: dv + b * g.kvBatchStride + kvh * d, ldc: g.kvDim)
+                if p > 0, let dpv = dPrefixV {
+                    GEMM.sgemm(transA: true, transB: false, m: p, n: d, k: tq,
+                               a: s, lda: span, b: doh, ldb: g.qDim, beta: 1, c: dpv + kvh * d, ldc: g.kvDim)
+                }
+                for i in 0..<tq { Softmax.backward(ds + i * span, probs: s + i * span, span) }
+                // dQ = scale · dS · [Kp; K]
+                let dqh = dq + b * tq * g.qDim + h * d
+                GEMM.sgemm(transA: false, transB: false, m: tq, n: d, k: tk, alpha: g.scale,
+                           a: ds + p, lda: span, b: kh, ldb: g.kvDim, beta: 0, c: dqh, ldc: g.qDim)
+                if p > 0, let pk = prefixK {
+                    GEMM.sgemm(transA: false, transB: false, m: tq, n: d, k: p, alpha: g.scale,
+                               a: ds, lda: span, b: pk + kvh * d, ldb: g.kvDim, beta: 1, c: dqh, ldc: g.qDim)
+                }
+                // dK += scale · dSᵀ · Q
+                GEMM.sgemm(transA: true, transB: false, m: tk, n: d, k: tq, alpha: g.scale,
+                           a: ds + p, lda: span, b: qh, ldb: g.qDim, beta: 1,
+                           c: dk + b * g.kvBatchStride + kvh * d, ldc: g.kvDim)
+                if p > 0, let dpk = dPrefixK {
+                    GEMM.sgemm(transA: true, transB: false, m: p, n: d, k: tq, alpha: g.scale,
+                               a: ds, lda: span, b: qh, ldb: g.qDim, beta: 1, c: dpk + kvh * d, ldc: g.kvDim)
+                }
+            }
+        }
+    }
+}

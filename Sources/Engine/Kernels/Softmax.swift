@@ -1,0 +1,32 @@
+import Foundation
+
+// Numerically stable softmax over one row, and its backward.
+
+public enum Softmax {
+    /// In place over x[0..<n]; returns log(Σ exp(x − max)) + max, the log-partition.
+    @discardableResult
+    @inline(__always)
+    public static func forward(_ x: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
+        let m = VectorOps.max(x, n)
+        guard m > -.infinity else {
+            x.update(repeating: 0, count: n)
+            return -.infinity
+        }
+        var total: Float = 0
+        for i in 0..<n {
+            let e = Foundation.exp(x[i] - m)
+            x[i] = e
+            total += e
+        }
+        let inv = 1 / total
+        for i in 0..<n { x[i] *= inv }
+        return Foundation.log(total) + m
+    }
+
+    /// dx = p ∘ (dp − Σ p∘dp), in place over dp.
+    @inline(__always)
+    public static func backward(_ dp: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>, _ n: Int) {
+        let s = VectorOps.dot(probs, dp, n)
+        for i in 0..<n { dp[i] = probs[i] * (dp[i] - s) }
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// Memory figures of this process, from `/proc/self/status` (Linux).
+public enum ProcessStats {
+    /// Peak resident set size (VmHWM) in bytes, or nil where the kernel does not report it.
+    public static var peakRSSBytes: Int? { statusField("VmHWM") }
+    /// Current resident set size (VmRSS) in bytes.
+    public static var currentRSSBytes: Int? { statusField("VmRSS") }
+
+    private static func statusField(_ key: String) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count >= 2, let kib = Int(parts[1]) else { return nil }
+            return kib * 1024
+        }
+        return nil
+    }
+}

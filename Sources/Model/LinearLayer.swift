@@ -1,0 +1,61 @@
+import Engine
+
+/// A linear map `y = x·Wᵀ (+ b)` as the decoder sees it. The decoder holds every projection through this protocol,
+/// so a PEFT method replaces a projection by a wrapper around it (LoRA and its relatives, (IA)³ scalings, added
+/// biases, bottleneck adapters on a block's output) without touching the decoder.
+///
+/// Shapes: x (rows, inFeatures), y (rows, outFeatures). `backward` is called once after each training `forward`,
+/// with the same `x`; layers keep whatever else they need from that forward themselves.
+public protocol LinearLayer: AnyObject {
+    var inFeatures: Int { get }
+    var outFeatures: Int { get }
+    /// Every parameter the layer owns, base weight included, with its name.
+    var parameters: [Parameter] { get }
+    func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, training: Bool)
+    /// Accumulates gradients of trainable parameters; writes dx (adds to it when `accumulateInput`), if given.
+    func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                  accumulateInput: Bool, rows: Int)
+}
+
+/// The plain projection of a pretrained model: weight `(out, in)`, optionally a bias.
+public final class DenseLinear: LinearLayer {
+    public let weight: Parameter
+    public let bias: Parameter?
+    public let inFeatures: Int
+    public let outFeatures: Int
+    /// How many weight-gradient products this layer ran: frozen weights must never add to it.
+    public private(set) var weightGradientProducts = 0
+
+    public init(name: String, inFeatures: Int, outFeatures: Int, bias: Bool = false, trainable: Bool = true) {
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        weight = Parameter(name: "\(name).weight", shape: [outFeatures, inFeatures], trainable: trainable)
+        self.bias = bias ? Parameter(name: "\(name).bias", shape: [outFeatures], trainable: trainable) : nil
+    }
+
+    public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+
+    public func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
+        GEMM.linearForward(x: x, weight: weight.value.pointer, y: y, rows: rows,
+                           inFeatures: inFeatures, outFeatures: outFeatures)
+        if let b = bias {
+            for r in 0..<rows { VectorOps.add(b.value.pointer, into: y + r * outFeatures, outFeatures) }
+        }
+    }
+
+    public func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                         accumulateInput: Bool, rows: Int) {
+        if let dw = weight.grad {
+            weightGradientProducts += 1
+            GEMM.linearBackwardWeight(dy: dy, x: x, dweight: dw.pointer, rows: rows,
+                                      inFeatures: inFeatures, outFeatures: outFeatures)
+        }
+        if let db = bias?.grad {
+            for r in 0..<rows { VectorOps.add(dy + r * outFeatures, into: db.pointer, outFeatures) }
+        }
+        if let dx {
+            GEMM.linearBackwardInput(dy: dy, weight: weight.value.pointer, dx: dx, rows: rows,
+                                     inFeatures: inFeatures, outFeatures: outFeatures, accumulate: accumulateInput)
+        }
+    }
+}

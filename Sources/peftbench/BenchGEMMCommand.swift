@@ -1,0 +1,41 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+struct BenchGEMMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm", abstract: "GFLOPS of OpenBLAS sgemm on square and transformer-shaped products.")
+
+    @OptionGroup var runtime: RuntimeOptions
+    @Option(help: "Timed repetitions per shape (the median is reported).") var repeats = 9
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+    }
+
+    struct Report: Codable {
+        var openblasCore: String
+        var threads: Int
+        var repeats: Int
+        var results: [SgemmProbe.Result]
+        var bestGflops: Double
+    }
+
+    func run() throws {
+        runtime.apply()
+        let results = SgemmProbe.standard.map { $0.measure(repeats: repeats) }
+        let report = Report(openblasCore: BLASRuntime.coreName, threads: BLASRuntime.threads, repeats: repeats,
+                            results: results, bestGflops: results.map(\.gflops).max() ?? 0)
+        if json {
+            print(try JSONOutput.string(report))
+            return
+        }
+        print("OpenBLAS \(BLASRuntime.version), core \(report.openblasCore), \(report.threads) threads; median of \(repeats)")
+        for r in results {
+            let shape = "\(r.m)x\(r.n)x\(r.k)"
+            print(String(format: "%-48@ %-16@ %8.1f GFLOPS", r.name as NSString, shape as NSString, r.gflops))
+        }
+        print(String(format: "best: %.1f GFLOPS", report.bestGflops))
+    }
+}

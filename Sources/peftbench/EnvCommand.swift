@@ -1,0 +1,38 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+struct EnvCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "env", abstract: "Print the CPU, OpenBLAS kernel and threads, compiler and project revision.")
+
+    @OptionGroup var runtime: RuntimeOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        runtime.apply()
+        let report = EnvironmentReport.current()
+        if json {
+            print(try JSONOutput.string(report))
+            return
+        }
+        let fast = BLASRuntime.preferredCoreType(loadedCore: report.openblasCore, cpu: .current, environment: [:]) == nil
+        print("cpu:              \(report.cpu) (\(report.cpuVendor), family \(report.cpuFamily.map(String.init) ?? "?"), model \(report.cpuModel.map(String.init) ?? "?"))")
+        print("cores:            \(report.cores)")
+        print("simd:             \(report.simdFeatures.joined(separator: " "))")
+        print("openblas:         \(report.openblasVersion), core \(report.openblasCore)\(fast ? "" : " (slower than this CPU allows)"), \(report.openblasThreads) threads")
+        print("openblas config:  \(report.openblasConfig)")
+        if let v = report.openblasCoretypeVariable { print("OPENBLAS_CORETYPE: \(v)") }
+        print("swift:            \(report.swiftVersion)")
+        print("revision:         \(report.gitRevision)")
+    }
+}
+
+enum JSONOutput {
+    static func string<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
