@@ -47,17 +47,21 @@ public struct GradientCheck {
         let saved = Array(UnsafeBufferPointer(start: values, count: count))
         func restore() { for i in 0..<count { values[i] = saved[i] } }
 
+        // Moving all n coordinates by ε is a step of length ε√n, where curvature swamps the difference quotient;
+        // the directional step keeps its length near 2ε instead.
+        let step = epsilon * min(1, 2 / Float(count).squareRoot())
         for _ in 0..<directions {
-            let signs = (0..<count).map { _ in rng.next() & 1 == 0 ? Float(1) : -1 }
+            let signs = (0..<count).map { _ in rng.next() & 1 == 0 ? step : -step }
+            // Predicted change for the step: Σ g_i·δ_i.
             var directional = 0.0
             for i in 0..<count { directional += Double(analytic[i]) * Double(signs[i]) }
-            for i in 0..<count { values[i] = saved[i] + epsilon * signs[i] }
+            for i in 0..<count { values[i] = saved[i] + signs[i] }
             let plus = loss()
-            for i in 0..<count { values[i] = saved[i] - epsilon * signs[i] }
+            for i in 0..<count { values[i] = saved[i] - signs[i] }
             let minus = loss()
             restore()
             // The step actually taken, after Float rounding of the perturbed values.
-            comparisons.append((directional, (plus - minus) / (2 * Double(epsilon))))
+            comparisons.append((directional, (plus - minus) / 2))
         }
         let order = (0..<count).sorted { abs(analytic[$0]) > abs(analytic[$1]) }
         for i in order.prefix(coordinates) {

@@ -1,0 +1,91 @@
+import Engine
+import Foundation
+import XCTest
+
+/// Runs the `peftbench` executable that `swift test` built beside the test bundle.
+final class CLITests: XCTestCase {
+    struct Output { var status: Int32; var stdout: String; var stderr: String }
+
+    static var executable: URL {
+        let productsDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return productsDir.appendingPathComponent("peftbench")
+    }
+
+    func run(_ args: [String], environment: [String: String]? = nil) throws -> Output {
+        let p = Process()
+        p.executableURL = Self.executable
+        p.arguments = args
+        if let environment { p.environment = environment }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.executable.path),
+                          "peftbench was not built beside the tests")
+    }
+
+    func testHelpListsSubcommands() throws {
+        let r = try run(["--help"])
+        XCTAssertEqual(r.status, 0)
+        for word in ["env", "bench"] { XCTAssertTrue(r.stdout.contains(word), r.stdout) }
+        let bench = try run(["bench", "train", "--help"])
+        XCTAssertTrue(bench.stdout.contains("--batch"), bench.stdout)
+    }
+
+    func testBadInputGivesOneLineAndNonZeroExit() throws {
+        for args in [["bench", "train", "--bogus"], ["bench", "train", "--batch", "x"], ["bench", "train", "--batch", "0"],
+                     ["bench", "train", "--model", "nope"], ["bench", "train", "--method", "nope"], ["frobnicate"],
+                     ["bench", "gemm", "--repeats", "0"], ["env", "--threads", "0"]] {
+            let r = try run(args)
+            XCTAssertNotEqual(r.status, 0, "\(args)")
+            let lines = r.stderr.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.hasPrefix("peftbench: "), r.stderr)
+            XCTAssertTrue(r.stdout.isEmpty, r.stdout)
+        }
+    }
+
+    func testEnvReportsAKernelThatFitsTheCPU() throws {
+        let r = try run(["env", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try json(r.stdout)
+        let core = try XCTUnwrap(report["openblas_core"] as? String)
+        XCTAssertEqual(report["openblas_threads"] as? Int, CPUInfo.current.logicalCores)
+        if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil {
+            XCTAssertNil(BLASRuntime.preferredCoreType(loadedCore: core, cpu: .current, environment: [:]),
+                         "peftbench runs on \(core), slower than this CPU allows")
+        }
+        let threads = try json(try run(["env", "--json", "--threads", "1"]).stdout)
+        XCTAssertEqual(threads["openblas_threads"] as? Int, 1)
+    }
+
+    func testBenchTrainPrintsTheFigures() throws {
+        let r = try run(["bench", "train", "--model", "tiny", "--method", "full", "--batch", "2", "--seq", "16",
+                         "--steps", "2", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try json(r.stdout)
+        for key in ["tokens_per_s", "gflops", "mfu", "sgemm_gflops", "peak_rss_bytes"] {
+            let value = try XCTUnwrap(report[key] as? Double ?? (report[key] as? Int).map(Double.init), key)
+            XCTAssertGreaterThan(value, 0, key)
+        }
+        XCTAssertEqual(report["trainable_parameters"] as? Int, report["total_parameters"] as? Int)
+    }
+
+    func testBenchGEMMReportsEveryShape() throws {
+        let r = try run(["bench", "gemm", "--repeats", "1", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let results = try XCTUnwrap(try json(r.stdout)["results"] as? [[String: Any]])
+        XCTAssertGreaterThanOrEqual(results.count, 8)
+        for row in results { XCTAssertGreaterThan(row["gflops"] as? Double ?? 0, 0) }
+    }
+}
