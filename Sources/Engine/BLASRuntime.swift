@@ -18,8 +18,10 @@ public enum BLASRuntime {
         return parts.count >= 2 && parts[0] == "OpenBLAS" ? String(parts[1]) : config
     }
 
+    /// Threads for OpenBLAS and for the engine's own parallel loops.
     public static func setThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))
+        Parallel.setThreads(n)
     }
 
     /// Kernels that use AVX2+FMA; anything else on an AVX2 machine is a detection failure.

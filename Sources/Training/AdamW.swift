@@ -46,13 +46,15 @@ public final class AdamW {
             guard let g = p.grad?.pointer else { continue }
             let w = p.value.pointer, m = firstMoments[i].pointer, v = secondMoments[i].pointer
             let decay: Float = p.decays ? 1 - lr * settings.weightDecay : 1
-            for j in 0..<p.count {
-                let gj = g[j]
-                let mj = b1 * m[j] + (1 - b1) * gj
-                let vj = b2 * v[j] + (1 - b2) * gj * gj
-                m[j] = mj
-                v[j] = vj
-                w[j] = w[j] * decay - stepSize * mj / (vj.squareRoot() / c2Root + eps)
+            Parallel.forChunks(p.count) { range in
+                for j in range {
+                    let gj = g[j]
+                    let mj = b1 * m[j] + (1 - b1) * gj
+                    let vj = b2 * v[j] + (1 - b2) * gj * gj
+                    m[j] = mj
+                    v[j] = vj
+                    w[j] = w[j] * decay - stepSize * mj / (vj.squareRoot() / c2Root + eps)
+                }
             }
         }
     }

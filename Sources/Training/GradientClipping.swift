@@ -8,14 +8,18 @@ public enum GradientClipping {
         var total = 0.0
         for p in parameters {
             guard let g = p.grad else { continue }
-            total += Double(VectorOps.dot(g.pointer, g.pointer, g.count))
+            let pointer = g.pointer
+            total += Parallel.mapChunks(g.count) { r in
+                Double(VectorOps.dot(pointer + r.lowerBound, pointer + r.lowerBound, r.count))
+            }.reduce(0, +)
         }
         let norm = total.squareRoot()
         if let maxNorm, norm.isFinite, norm > Double(maxNorm) {
             let scale = Float(Double(maxNorm) / (norm + 1e-6))
             for p in parameters {
                 guard let g = p.grad else { continue }
-                for i in 0..<g.count { g[i] *= scale }
+                let pointer = g.pointer
+                Parallel.forChunks(g.count) { r in for i in r { pointer[i] *= scale } }
             }
         }
         return norm

@@ -34,7 +34,9 @@ struct BenchGEMMCommand: ParsableCommand {
         print("OpenBLAS \(BLASRuntime.version), core \(report.openblasCore), \(report.threads) threads; median of \(repeats)")
         for r in results {
             let shape = "\(r.m)x\(r.n)x\(r.k)"
-            print(String(format: "%-48@ %-16@ %8.1f GFLOPS", r.name as NSString, shape as NSString, r.gflops))
+            print(r.name.padding(toLength: 48, withPad: " ", startingAt: 0)
+                  + shape.padding(toLength: 18, withPad: " ", startingAt: 0)
+                  + String(format: "%8.1f GFLOPS", r.gflops))
         }
         print(String(format: "best: %.1f GFLOPS", report.bestGflops))
     }

@@ -13,21 +13,25 @@ public enum CrossEntropy {
         logits: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, rows: Int, vocab: Int,
         gradScale: Float?, logProbOfTarget: UnsafeMutablePointer<Float>? = nil
     ) -> Double {
-        var total = 0.0
-        for m in 0..<rows {
-            let row = logits + m * vocab
-            let t = Int(targets[m])
-            precondition(t >= 0 && t < vocab, "target id \(t) outside the vocabulary (\(vocab))")
-            let target = row[t]
-            let logZ = Softmax.forward(row, vocab)
-            let nll = logZ - target
-            total += Double(nll)
-            logProbOfTarget?[m] = -nll
-            if let scale = gradScale {
-                for i in 0..<vocab { row[i] *= scale }
-                row[t] -= scale
+        // Rows are independent; per-chunk sums are added in chunk order, so the total does not depend on timing.
+        let sums = Parallel.mapChunks(rows, minimumPerThread: max(1, 32_768 / max(1, vocab))) { range in
+            var total = 0.0
+            for m in range {
+                let row = logits + m * vocab
+                let t = Int(targets[m])
+                precondition(t >= 0 && t < vocab, "target id \(t) outside the vocabulary (\(vocab))")
+                let target = row[t]
+                let logZ = Softmax.forward(row, vocab)
+                let nll = logZ - target
+                total += Double(nll)
+                logProbOfTarget?[m] = -nll
+                if let scale = gradScale {
+                    for i in 0..<vocab { row[i] *= scale }
+                    row[t] -= scale
+                }
             }
+            return total
         }
-        return total
+        return sums.reduce(0, +)
     }
 }

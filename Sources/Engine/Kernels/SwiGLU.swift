@@ -6,9 +6,11 @@ public enum SwiGLU {
     public static func forward(
         out: UnsafeMutablePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int
     ) {
-        for i in 0..<count {
-            let g = gate[i]
-            out[i] = g / (1 + Foundation.exp(-g)) * up[i]
+        Parallel.forChunks(count) { range in
+            for i in range {
+                let g = gate[i]
+                out[i] = g / (1 + Foundation.exp(-g)) * up[i]
+            }
         }
     }
 
@@ -17,12 +19,14 @@ public enum SwiGLU {
         dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>,
         dout: UnsafePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int
     ) {
-        for i in 0..<count {
-            let g = gate[i]
-            let s = 1 / (1 + Foundation.exp(-g))
-            let dh = dout[i]
-            dup[i] = dh * g * s
-            dgate[i] = dh * up[i] * s * (1 + g * (1 - s))
+        Parallel.forChunks(count) { range in
+            for i in range {
+                let g = gate[i]
+                let s = 1 / (1 + Foundation.exp(-g))
+                let dh = dout[i]
+                dup[i] = dh * g * s
+                dgate[i] = dh * up[i] * s * (1 + g * (1 - s))
+            }
         }
     }
 }
