@@ -28,12 +28,16 @@ let package = Package(
         .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: numericFlags),
         // The LLaMA-family decoder: config, wrappable linears, extension points, forward and backward.
         .target(name: "Model", dependencies: ["Engine"], swiftSettings: numericFlags),
+        // Byte-level BPE: pre-tokenizers, merges, special tokens, chat templates.
+        .target(name: "Tokenizer", swiftSettings: numericFlags),
+        // Reading models: GGUF (with dequantization) and Hugging Face safetensors folders, onto the decoder.
+        .target(name: "Checkpoints", dependencies: ["Engine", "Model", "Tokenizer"], swiftSettings: numericFlags),
         // AdamW, gradient clipping and accumulation, learning-rate schedules, the training step.
         .target(name: "Training", dependencies: ["Engine", "Model"], swiftSettings: numericFlags),
         .executableTarget(
             name: "peftbench",
             dependencies: [
-                "Engine", "Model", "Training",
+                "Engine", "Model", "Training", "Tokenizer", "Checkpoints",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: numericFlags

@@ -1,0 +1,181 @@
+import Engine
+import Foundation
+import Model
+
+/// Builds a decoder from a checkpoint: a GGUF file (llama architecture) or a Hugging Face folder
+/// (`config.json` + `model.safetensors` or a sharded `model.safetensors.index.json`).
+public enum CheckpointLoader {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(_ description: String) { self.description = description }
+    }
+
+    // MARK: GGUF
+
+    /// The decoder shape a GGUF file describes.
+    public static func config(gguf: GGUFFile) throws -> LlamaConfig {
+        let arch = try gguf.string("general.architecture")
+        guard arch == "llama" else { throw Failure("\(gguf.path): architecture '\(arch)' is not supported (llama is)") }
+        if let scaling = gguf.metadata["llama.rope.scaling.type"]?.string, scaling != "none" {
+            throw Failure("\(gguf.path): rope scaling '\(scaling)' is not supported")
+        }
+        let heads = try gguf.int("llama.attention.head_count")
+        let hidden = try gguf.int("llama.embedding_length")
+        let vocab = try gguf.metadata["llama.vocab_size"]?.int ?? gguf.strings("tokenizer.ggml.tokens").count
+        let config = LlamaConfig(
+            hiddenSize: hidden,
+            numHiddenLayers: try gguf.int("llama.block_count"),
+            numAttentionHeads: heads,
+            numKeyValueHeads: gguf.metadata["llama.attention.head_count_kv"]?.int ?? heads,
+            intermediateSize: try gguf.int("llama.feed_forward_length"),
+            vocabSize: vocab,
+            ropeTheta: gguf.metadata["llama.rope.freq_base"]?.double ?? 10_000,
+            rmsNormEps: Float(try gguf.double("llama.attention.layer_norm_rms_epsilon")),
+            tieWordEmbeddings: gguf.tensor("output.weight") == nil,
+            maxPositionEmbeddings: try gguf.int("llama.context_length"))
+        do { try config.validate() } catch { throw Failure("\(gguf.path): \(error)") }
+        if let ropeDims = gguf.metadata["llama.rope.dimension_count"]?.int, ropeDims != config.headDim {
+            throw Failure("\(gguf.path): partial rotary embeddings (\(ropeDims) of \(config.headDim)) are not supported")
+        }
+        return config
+    }
+
+    /// The Hugging Face name of a GGUF llama tensor.
+    static func huggingFaceName(_ gguf: String) -> String? {
+        switch gguf {
+        case "token_embd.weight": return "model.embed_tokens.weight"
+        case "output_norm.weight": return "model.norm.weight"
+        case "output.weight": return "lm_head.weight"
+        default: break
+        }
+        let parts = gguf.split(separator: ".")
+        guard parts.count == 4, parts[0] == "blk", let layer = Int(parts[1]), parts[3] == "weight" else { return nil }
+        let module: String
+        switch parts[2] {
+        case "attn_norm": module = "input_layernorm"
+        case "ffn_norm": module = "post_attention_layernorm"
+        case "attn_q": module = "self_attn.q_proj"
+        case "attn_k": module = "self_attn.k_proj"
+        case "attn_v": module = "self_attn.v_proj"
+        case "attn_output": module = "self_attn.o_proj"
+        case "ffn_gate": module = "mlp.gate_proj"
+        case "ffn_up": module = "mlp.up_proj"
+        case "ffn_down": module = "mlp.down_proj"
+        default: return nil
+        }
+        return "model.layers.\(layer).\(module).weight"
+    }
+
+    public static func load(gguf: GGUFFile) throws -> LlamaModel {
+        let config = try config(gguf: gguf)
+        let model = LlamaModel(config: config, seed: nil)
+        let params = Dictionary(uniqueKeysWithValues: model.parameters.map { ($0.name, $0) })
+        var filled = Set<String>()
+        for info in gguf.tensors {
+            guard let name = huggingFaceName(info.name), let p = params[name] else {
+                throw Failure("\(gguf.path): tensor '\(info.name)' has no place in a llama decoder")
+            }
+            guard info.shape == p.shape else {
+                throw Failure("\(gguf.path): tensor '\(info.name)' has shape \(info.shape), expected \(p.shape)")
+            }
+            try gguf.read(info, into: p.value.pointer)
+            // llama.cpp's converter interleaves the two rotary halves of each q/k head; undo it.
+            if name.hasSuffix("q_proj.weight") {
+                unpermuteRotaryRows(p, heads: config.numAttentionHeads)
+            } else if name.hasSuffix("k_proj.weight") {
+                unpermuteRotaryRows(p, heads: config.numKeyValueHeads)
+            }
+            filled.insert(name)
+        }
+        try requireAll(params.keys, filled: filled, source: gguf.path)
+        return model
+    }
+
+    /// Rows of each head arrive as (i, half) pairs; the decoder wants (half, i): row h·D + s·D/2 + i ← h·D + 2i + s.
+    static func unpermuteRotaryRows(_ p: Parameter, heads: Int) {
+        let rows = p.shape[0], cols = p.shape[1], d = rows / heads, half = d / 2
+        let copy = Array(p.value.buffer)
+        copy.withUnsafeBufferPointer { src in
+            for h in 0..<heads {
+                for s in 0..<2 {
+                    for i in 0..<half {
+                        let to = (h * d + s * half + i) * cols, from = (h * d + 2 * i + s) * cols
+                        (p.value.pointer + to).update(from: src.baseAddress! + from, count: cols)
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Hugging Face folder
+
+    public static func config(huggingFaceFolder folder: String) throws -> LlamaConfig {
+        let path = (folder as NSString).appendingPathComponent("config.json")
+        guard let data = FileManager.default.contents(atPath: path) else { throw Failure("\(path): cannot read the file") }
+        if let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let types = (json["architectures"] as? [String]) ?? []
+            if let modelType = json["model_type"] as? String, modelType != "llama" {
+                throw Failure("\(path): model_type '\(modelType)' is not supported (llama is); architectures \(types)")
+            }
+            if let scaling = json["rope_scaling"], !(scaling is NSNull) {
+                throw Failure("\(path): rope_scaling is not supported")
+            }
+        }
+        do {
+            return try JSONDecoder().decode(LlamaConfig.self, from: data)
+        } catch let e as LlamaConfig.Invalid {
+            throw Failure("\(path): \(e.description)")
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw Failure("\(path): missing field '\(key.stringValue)'")
+        } catch {
+            throw Failure("\(path): not a valid model config (\(error))")
+        }
+    }
+
+    public static func load(huggingFaceFolder folder: String) throws -> LlamaModel {
+        let config = try config(huggingFaceFolder: folder)
+        let model = LlamaModel(config: config, seed: nil)
+        let params = Dictionary(uniqueKeysWithValues: model.parameters.map { ($0.name, $0) })
+        let fm = FileManager.default
+        let single = (folder as NSString).appendingPathComponent("model.safetensors")
+        let index = (folder as NSString).appendingPathComponent("model.safetensors.index.json")
+        var files: [String] = []
+        if fm.fileExists(atPath: single) {
+            files = [single]
+        } else if let data = fm.contents(atPath: index) {
+            guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let map = json["weight_map"] as? [String: String] else {
+                throw Failure("\(index): no weight_map")
+            }
+            files = Set(map.values).sorted().map { (folder as NSString).appendingPathComponent($0) }
+        } else {
+            throw Failure("\(folder): no model.safetensors or model.safetensors.index.json")
+        }
+        var filled = Set<String>()
+        for path in files {
+            let st = try SafetensorsFile(path: path)
+            for info in st.tensors.values.sorted(by: { $0.name < $1.name }) {
+                // Buffers some exporters save that the decoder recomputes.
+                if info.name.hasSuffix("rotary_emb.inv_freq") { continue }
+                guard let p = params[info.name] else {
+                    // A tied checkpoint may still carry lm_head.weight (a copy of the embeddings).
+                    if info.name == "lm_head.weight" && config.tieWordEmbeddings { continue }
+                    throw Failure("\(path): tensor '\(info.name)' has no place in a llama decoder")
+                }
+                guard info.shape == p.shape else {
+                    throw Failure("\(path): tensor '\(info.name)' has shape \(info.shape), expected \(p.shape)")
+                }
+                try st.read(info, into: p.value.pointer)
+                filled.insert(info.name)
+            }
+        }
+        try requireAll(params.keys, filled: filled, source: folder)
+        return model
+    }
+
+    static func requireAll<S: Sequence>(_ names: S, filled: Set<String>, source: String) throws where S.Element == String {
+        if let missing = names.filter({ !filled.contains($0) }).sorted().first {
+            throw Failure("\(source): checkpoint lacks '\(missing)'")
+        }
+    }
+}
