@@ -46,6 +46,9 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Engine", "Model", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Engine", "Model", "Training", "TestSupport"]),
+        // The real model against the reference implementation's numbers (needs scripts/fetch-model.sh first).
+        .testTarget(name: "ParityTests", dependencies: ["Engine", "Model", "Tokenizer", "Checkpoints"],
+                    exclude: ["Fixtures", "README.md"]),
         // Runs the built `peftbench` executable as a user would.
         .testTarget(name: "CLITests", dependencies: ["Engine"]),
     ]

@@ -1,4 +1,4 @@
-@testable import Engine
+import Engine
 import XCTest
 
 final class BLASRuntimeTests: XCTestCase {
