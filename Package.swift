@@ -46,6 +46,8 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Engine", "Model", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Engine", "Model", "Training", "TestSupport"]),
+        .testTarget(name: "CheckpointTests", dependencies: ["Engine", "Model", "Checkpoints"], exclude: ["Fixtures"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Checkpoints"]),
         // The real model against the reference implementation's numbers (needs scripts/fetch-model.sh first).
         .testTarget(name: "ParityTests", dependencies: ["Engine", "Model", "Tokenizer", "Checkpoints"],
                     exclude: ["Fixtures", "README.md"]),
