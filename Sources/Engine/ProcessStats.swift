@@ -17,3 +17,12 @@ public enum ProcessStats {
         return nil
     }
 }
+
+extension ProcessStats {
+    /// Minor page faults so far: a step that allocates fresh memory shows up here.
+    public static var minorPageFaults: Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return usage.ru_minflt
+    }
+}

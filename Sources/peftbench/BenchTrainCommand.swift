@@ -10,80 +10,117 @@ struct BenchTrainCommand: ParsableCommand {
         abstract: "Training throughput: tokens/s, achieved GFLOPS, MFU against sgemm measured here, peak RSS.")
 
     @OptionGroup var runtime: RuntimeOptions
-    @Option(help: "Model: tiny, or a Hugging Face config.json (random weights of that shape).") var model = "tiny"
+    @OptionGroup var shape: BenchModelOptions
     @Option(help: "Method: full.") var method = "full"
-    @Option(help: "Sequences per step.") var batch = 8
-    @Option(help: "Tokens per sequence.") var seq = 128
     @Option(help: "Timed optimizer steps.") var steps = 10
     @Option(help: "Untimed steps first (buffers are allocated in the first).") var warmup = 1
-    @Option(help: "Seed of the initialisation and the token stream.") var seed: UInt64 = 0
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
-        guard batch >= 1, seq >= 2, steps >= 1, warmup >= 0 else {
-            throw ValidationError("--batch, --steps must be ≥ 1, --seq ≥ 2, --warmup ≥ 0")
-        }
+        guard steps >= 1, warmup >= 0 else { throw ValidationError("--steps must be ≥ 1 and --warmup ≥ 0") }
         guard method == "full" else { throw ValidationError("unknown method '\(method)'; this build knows: full") }
-    }
-
-    struct Report: Codable {
-        var model: String
-        var method: String
-        var batch: Int
-        var seq: Int
-        var steps: Int
-        var threads: Int
-        var openblasCore: String
-        var trainableParameters: Int
-        var totalParameters: Int
-        var stepSeconds: Double
-        var tokensPerS: Double
-        var gflops: Double
-        var sgemmGflops: Double
-        var mfu: Double
-        var peakRssBytes: Int?
-        var finalLoss: Double
     }
 
     func run() throws {
         runtime.apply()
-        let config = try ModelSpec.config(model)
-        guard seq <= config.maxPositionEmbeddings else {
-            throw ValidationError("--seq \(seq) exceeds the model's \(config.maxPositionEmbeddings) positions")
-        }
-        let lm = LlamaModel(config: config, seed: seed)
+        let lm = try shape.load()
         let trainer = Trainer(model: lm, settings: .init(
-            schedule: LearningRateSchedule(kind: .constant, peak: 1e-4, totalSteps: warmup + steps)))
-        var rng = RandomGenerator.derived(seed: seed, stream: "bench-tokens")
-        func randomBatch() -> TokenBatch {
-            let seqs = (0..<batch).map { _ in (0...seq).map { _ in Int32(rng.next() % UInt64(config.vocabSize)) } }
-            return TokenBatch.rightPadded(seqs, padID: 0)
+            schedule: LearningRateSchedule(kind: .constant, peak: 1e-5, totalSteps: warmup + steps)))
+        var rng = RandomGenerator.derived(seed: shape.seed, stream: "bench-tokens")
+        let batches = (0..<(warmup + steps)).map { _ in shape.randomBatch(vocab: lm.config.vocabSize, rng: &rng) }
+        var next = 0, loss = 0.0
+        let m = measure(steps: steps, warmup: warmup) {
+            loss = trainer.step([batches[next]]).loss
+            next += 1
         }
-        var loss = 0.0
-        for _ in 0..<warmup { loss = trainer.step([randomBatch()]).loss }
-        let batches = (0..<steps).map { _ in randomBatch() }
-        GEMM.resetFLOPCounter()
-        let clock = Stopwatch()
-        for b in batches { loss = trainer.step([b]).loss }
-        let seconds = clock.seconds
-        let flops = GEMM.executedFLOPs
         let ceiling = SgemmProbe.ceiling.measure(repeats: 5).gflops
-        let gflops = flops / seconds / 1e9
         let params = lm.parameters
-        let report = Report(
-            model: model, method: method, batch: batch, seq: seq, steps: steps, threads: BLASRuntime.threads,
-            openblasCore: BLASRuntime.coreName, trainableParameters: params.trainableCount,
-            totalParameters: params.totalCount, stepSeconds: seconds / Double(steps),
-            tokensPerS: Double(batch * seq * steps) / seconds, gflops: gflops, sgemmGflops: ceiling,
-            mfu: gflops / ceiling, peakRssBytes: ProcessStats.peakRSSBytes, finalLoss: loss)
-        if json {
-            print(try JSONOutput.string(report))
-            return
+        let gflops = m.flops / m.seconds / 1e9
+        try ThroughputReport(
+            benchmark: "train", model: shape.model, method: method, batch: shape.batch, seq: shape.seq, steps: steps,
+            threads: BLASRuntime.threads, openblasCore: BLASRuntime.coreName, trainableParameters: params.trainableCount,
+            totalParameters: params.totalCount, stepSeconds: m.seconds / Double(steps),
+            tokensPerS: Double(shape.batch * shape.seq * steps) / m.seconds, gflops: gflops, sgemmGflops: ceiling,
+            mfu: gflops / ceiling, peakRssBytes: ProcessStats.peakRSSBytes, minorPageFaultsPerStep: m.faultsPerStep,
+            finalLoss: loss
+        ).emit(json: json)
+    }
+}
+
+struct BenchForwardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forward", abstract: "Forward throughput (loss over every position, no gradients).")
+
+    @OptionGroup var runtime: RuntimeOptions
+    @OptionGroup var shape: BenchModelOptions
+    @Option(help: "Timed forward passes.") var steps = 5
+    @Option(help: "Untimed passes first.") var warmup = 1
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        runtime.apply()
+        let lm = try shape.load()
+        var rng = RandomGenerator.derived(seed: shape.seed, stream: "bench-tokens")
+        let batch = shape.randomBatch(vocab: lm.config.vocabSize, rng: &rng)
+        var loss = 0.0
+        let m = measure(steps: max(1, steps), warmup: max(0, warmup)) { loss = lm.loss(batch).mean }
+        let ceiling = SgemmProbe.ceiling.measure(repeats: 5).gflops
+        let gflops = m.flops / m.seconds / 1e9
+        try ThroughputReport(
+            benchmark: "forward", model: shape.model, method: nil, batch: shape.batch, seq: shape.seq, steps: steps,
+            threads: BLASRuntime.threads, openblasCore: BLASRuntime.coreName, trainableParameters: nil,
+            totalParameters: lm.parameters.totalCount, stepSeconds: m.seconds / Double(steps),
+            tokensPerS: Double(shape.batch * shape.seq * steps) / m.seconds, gflops: gflops, sgemmGflops: ceiling,
+            mfu: gflops / ceiling, peakRssBytes: ProcessStats.peakRSSBytes, minorPageFaultsPerStep: m.faultsPerStep,
+            finalLoss: loss
+        ).emit(json: json)
+    }
+}
+
+struct BenchGenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate", abstract: "Greedy decoding throughput with the KV cache (prefill timed apart).")
+
+    @OptionGroup var runtime: RuntimeOptions
+    @OptionGroup var shape: BenchModelOptions
+    @Option(help: "Tokens generated per sequence (timed).") var newTokens = 128
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        runtime.apply()
+        let lm = try shape.load()
+        var rng = RandomGenerator.derived(seed: shape.seed, stream: "bench-tokens")
+        let prompts = (0..<shape.batch).map { _ in (0..<shape.seq).map { _ in Int32(rng.next() % UInt64(lm.config.vocabSize)) } }
+        let state = InferenceState()
+        func decode(tokens: Int) -> (prefill: Double, decode: Double) {
+            let cache = KVCache(config: lm.config, batch: shape.batch, capacity: shape.seq + tokens,
+                                leftPadding: [Int32](repeating: 0, count: shape.batch))
+            var sampler = Sampler(.greedy)
+            let clock = Stopwatch()
+            var logits = lm.inferStep(tokens: prompts.flatMap { $0 }, cache: cache, scratch: state)
+            let prefill = clock.seconds
+            for _ in 0..<tokens {
+                let next = (0..<shape.batch).map { sampler.pick(logits + $0 * lm.config.vocabSize, vocab: lm.config.vocabSize).token }
+                logits = lm.inferStep(tokens: next, cache: cache, scratch: state)
+            }
+            return (prefill, clock.seconds - prefill)
         }
-        print("model \(model), method \(method), batch \(batch) x \(seq), \(steps) steps, \(report.threads) threads (\(report.openblasCore))")
-        print("trainable parameters: \(report.trainableParameters) of \(report.totalParameters)")
-        print(String(format: "step: %.4f s   tokens/s: %.1f   GEMM GFLOPS: %.2f   sgemm ceiling: %.1f   MFU: %.1f%%",
-                     report.stepSeconds, report.tokensPerS, gflops, ceiling, 100 * report.mfu))
-        print("peak RSS: \(report.peakRssBytes.map { String(format: "%.1f MiB", Double($0) / 1_048_576) } ?? "unknown")   loss: \(String(format: "%.4f", loss))")
+        _ = decode(tokens: 4)  // warm-up: buffers sized
+        GEMM.resetFLOPCounter()
+        let faults = ProcessStats.minorPageFaults
+        let t = decode(tokens: newTokens)
+        let flops = GEMM.executedFLOPs
+        let faultsPerStep = Double(ProcessStats.minorPageFaults - faults) / Double(newTokens + 1)
+        let ceiling = SgemmProbe.ceiling.measure(repeats: 5).gflops
+        let gflops = flops / (t.prefill + t.decode) / 1e9
+        try ThroughputReport(
+            benchmark: "generate", model: shape.model, method: nil, batch: shape.batch, seq: shape.seq, steps: newTokens,
+            threads: BLASRuntime.threads, openblasCore: BLASRuntime.coreName, trainableParameters: nil,
+            totalParameters: lm.parameters.totalCount, stepSeconds: t.decode / Double(newTokens),
+            tokensPerS: Double(shape.batch * newTokens) / t.decode, gflops: gflops, sgemmGflops: ceiling,
+            mfu: gflops / ceiling, peakRssBytes: ProcessStats.peakRSSBytes,
+            minorPageFaultsPerStep: faultsPerStep,
+            finalLoss: nil, prefillTokensPerS: Double(shape.batch * shape.seq) / t.prefill
+        ).emit(json: json)
     }
 }

@@ -3,12 +3,16 @@ import Foundation
 import XCTest
 
 /// Runs the `peftbench` executable that `swift test` built beside the test bundle.
-final class CLITests: XCTestCase {
+struct CLI {
     struct Output { var status: Int32; var stdout: String; var stderr: String }
 
     static var executable: URL {
         let productsDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         return productsDir.appendingPathComponent("peftbench")
+    }
+
+    static func requireBuilt() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: executable.path), "peftbench was not built beside the tests")
     }
 
     func run(_ args: [String], environment: [String: String]? = nil) throws -> Output {
@@ -28,11 +32,14 @@ final class CLITests: XCTestCase {
     func json(_ text: String) throws -> [String: Any] {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
+}
 
-    override func setUpWithError() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.executable.path),
-                          "peftbench was not built beside the tests")
-    }
+final class CLITests: XCTestCase {
+    let cli = CLI()
+    func run(_ args: [String], environment: [String: String]? = nil) throws -> CLI.Output { try cli.run(args, environment: environment) }
+    func json(_ text: String) throws -> [String: Any] { try cli.json(text) }
+
+    override func setUpWithError() throws { try CLI.requireBuilt() }
 
     func testHelpListsSubcommands() throws {
         let r = try run(["--help"])

@@ -37,7 +37,9 @@ extension DecoderLayer {
             kvHeads: config.numKeyValueHeads, headDim: config.headDim, prefix: prefix?.count ?? 0,
             kvBatchStride: cache.capacity * kv)
         let att = s.att.reserve(n * c)
-        Attention.forward(out: att, probs: s.probs.reserve(geometry.probsCount), q: q, k: kc, v: vc,
+        // Sized for the full cache once, so decode steps (one more key each) never reallocate.
+        let probsCapacity = cache.batch * config.numAttentionHeads * tq * (geometry.prefix + cache.capacity)
+        Attention.forward(out: att, probs: s.probs.reserve(probsCapacity), q: q, k: kc, v: vc,
                           prefixK: prefix?.keys(layer: index), prefixV: prefix?.values(layer: index),
                           keyStart: keyStart, geometry: geometry)
         let x2 = s.x2.reserve(n * c)
