@@ -68,7 +68,7 @@ public enum CheckpointLoader {
 
     public static func load(gguf: GGUFFile) throws -> LlamaModel {
         let config = try config(gguf: gguf)
-        let model = LlamaModel(config: config, seed: nil)
+        let model = LlamaModel(config: config, seed: nil, trainable: false)
         let params = Dictionary(uniqueKeysWithValues: model.parameters.map { ($0.name, $0) })
         var filled = Set<String>()
         for info in gguf.tensors {
@@ -80,10 +80,16 @@ public enum CheckpointLoader {
             }
             try gguf.read(info, into: p.value.pointer)
             // llama.cpp's converter interleaves the two rotary halves of each q/k head; undo it.
-            if name.hasSuffix("q_proj.weight") {
-                unpermuteRotaryRows(p, heads: config.numAttentionHeads)
-            } else if name.hasSuffix("k_proj.weight") {
-                unpermuteRotaryRows(p, heads: config.numKeyValueHeads)
+            var heads: Int?
+            if name.hasSuffix("q_proj.weight") { heads = config.numAttentionHeads }
+            if name.hasSuffix("k_proj.weight") { heads = config.numKeyValueHeads }
+            if let heads { unpermuteRotaryRows(p, heads: heads) }
+            if let blocks = BlockCopy.make(gguf: gguf, info: info, rotaryHeads: heads) {
+                if p === model.outputWeight {
+                    model.attachOutputBlocks(blocks)
+                } else if let linear = model.denseLinear(named: name) {
+                    linear.attachFrozenBlocks(blocks)
+                }
             }
             filled.insert(name)
         }
@@ -92,17 +98,19 @@ public enum CheckpointLoader {
     }
 
     /// Rows of each head arrive as (i, half) pairs; the decoder wants (half, i): row h·D + s·D/2 + i ← h·D + 2i + s.
+    static func rotarySourceRow(_ row: Int, rows: Int, heads: Int) -> Int {
+        let d = rows / heads, half = d / 2
+        let h = row / d, s = (row % d) / half, i = row % half
+        return h * d + 2 * i + s
+    }
+
     static func unpermuteRotaryRows(_ p: Parameter, heads: Int) {
-        let rows = p.shape[0], cols = p.shape[1], d = rows / heads, half = d / 2
+        let rows = p.shape[0], cols = p.shape[1]
         let copy = Array(p.value.buffer)
         copy.withUnsafeBufferPointer { src in
-            for h in 0..<heads {
-                for s in 0..<2 {
-                    for i in 0..<half {
-                        let to = (h * d + s * half + i) * cols, from = (h * d + 2 * i + s) * cols
-                        (p.value.pointer + to).update(from: src.baseAddress! + from, count: cols)
-                    }
-                }
+            for row in 0..<rows {
+                let from = rotarySourceRow(row, rows: rows, heads: heads)
+                (p.value.pointer + row * cols).update(from: src.baseAddress! + from * cols, count: cols)
             }
         }
     }
@@ -134,7 +142,7 @@ public enum CheckpointLoader {
 
     public static func load(huggingFaceFolder folder: String) throws -> LlamaModel {
         let config = try config(huggingFaceFolder: folder)
-        let model = LlamaModel(config: config, seed: nil)
+        let model = LlamaModel(config: config, seed: nil, trainable: false)
         let params = Dictionary(uniqueKeysWithValues: model.parameters.map { ($0.name, $0) })
         let fm = FileManager.default
         let single = (folder as NSString).appendingPathComponent("model.safetensors")

@@ -46,8 +46,8 @@ public enum ModelStore {
 
     public static func load(_ spec: String, seed: UInt64 = 0) throws -> LoadedModel {
         guard let path = try resolvePath(spec) else {
-            return LoadedModel(model: LlamaModel(config: .tiny, seed: seed), tokenizer: nil, name: spec, file: nil,
-                               tensorTypes: ["F32": LlamaModel(config: .tiny, seed: nil).parameters.count])
+            let model = LlamaModel(config: .tiny, seed: seed, trainable: false)
+            return LoadedModel(model: model, tokenizer: nil, name: spec, file: nil, tensorTypes: ["F32": model.parameters.count])
         }
         var isDir: ObjCBool = false
         FileManager.default.fileExists(atPath: path, isDirectory: &isDir)

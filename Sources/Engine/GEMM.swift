@@ -11,6 +11,8 @@ public enum GEMM {
     /// FLOPs executed by `sgemm` since the last reset (2·m·n·k per product).
     public static var executedFLOPs: Double { flops }
     public static func resetFLOPCounter() { flops = 0 }
+    /// For products computed outside sgemm (quantized matrix-vector kernels).
+    public static func countFLOPs(_ n: Double) { flops += n }
 
     @inline(__always)
     public static func sgemm(

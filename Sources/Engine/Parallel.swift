@@ -1,27 +1,33 @@
-import Dispatch
+import Foundation
+import Synchronization
 
-/// The engine's own multi-threaded loops (elementwise kernels, cross-entropy rows, the optimizer). Work is cut into
-/// one contiguous chunk per thread, a partition fixed by the thread count, so reductions give the same bits on
-/// every run with the same `--threads`.
+/// The engine's own multi-threaded loops (elementwise kernels, cross-entropy rows, the optimizer, decoding
+/// products). Work is cut into one contiguous chunk per thread, a partition fixed by the thread count, so
+/// reductions give the same bits on every run with the same `--threads`.
+///
+/// The caller runs the first chunk; persistent workers run the others. A worker spins briefly after each job
+/// before it sleeps, because waking a sleeping thread costs tens of microseconds — more than a decoding step's
+/// small products take — and spinning longer would steal the core from OpenBLAS's own threads.
 public enum Parallel {
     nonisolated(unsafe) public private(set) static var threads = 1
+    nonisolated(unsafe) private static var pool: WorkerPool?
 
     /// Set together with the BLAS thread count (`BLASRuntime.setThreads`).
-    static func setThreads(_ n: Int) { threads = max(1, n) }
+    static func setThreads(_ n: Int) {
+        threads = max(1, n)
+        if threads > 1 && (pool == nil || pool!.workers.count != threads - 1) { pool = WorkerPool(workers: threads - 1) }
+    }
 
     /// Runs `body` over `0..<count` in `threads` contiguous chunks; inline when the work is too small to share.
     @inline(__always)
     public static func forChunks(_ count: Int, minimumPerThread: Int = 32_768, _ body: (Range<Int>) -> Void) {
         let parts = min(threads, count / max(1, minimumPerThread))
-        guard parts > 1 else {
+        guard parts > 1, let pool else {
             if count > 0 { body(0..<count) }
             return
         }
         withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let work = body
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                work(chunk(part, of: parts, count: count))
-            }
+            pool.run(parts: parts) { part in body(chunk(part, of: parts, count: count)) }
         }
     }
 
@@ -41,5 +47,75 @@ public enum Parallel {
     @inline(__always)
     static func chunk(_ part: Int, of parts: Int, count: Int) -> Range<Int> {
         (count * part / parts)..<(count * (part + 1) / parts)
+    }
+}
+
+/// Threads that wait for jobs: job k of a `run` goes to worker k−1 while the caller does job 0.
+final class WorkerPool: @unchecked Sendable {
+    final class Worker: @unchecked Sendable {
+        /// Bumped by the caller to post a job; the worker answers by copying it into `finished`.
+        let posted = Atomic<Int>(0)
+        let finished = Atomic<Int>(0)
+        let sleeping = Atomic<Bool>(false)
+        let wake = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var job: ((Int) -> Void)?
+        nonisolated(unsafe) var part = 0
+    }
+
+    let workers: [Worker]
+    /// How long a worker spins for the next job before it sleeps.
+    static let spinNanoseconds: UInt64 = 200_000
+
+    init(workers n: Int) {
+        workers = (0..<n).map { _ in Worker() }
+        for w in workers {
+            let thread = Thread { WorkerPool.loop(w) }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    static func loop(_ w: Worker) {
+        var seen = 0
+        while true {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var spins = 0
+            while w.posted.load(ordering: .acquiring) == seen {
+                spins += 1
+                if spins & 255 == 0 && DispatchTime.now().uptimeNanoseconds - start > spinNanoseconds {
+                    w.sleeping.store(true, ordering: .sequentiallyConsistent)
+                    // Re-check after announcing sleep, so a job posted meanwhile is not missed.
+                    if w.posted.load(ordering: .sequentiallyConsistent) == seen { w.wake.wait() }
+                    w.sleeping.store(false, ordering: .sequentiallyConsistent)
+                }
+            }
+            seen = w.posted.load(ordering: .acquiring)
+            w.job?(w.part)
+            w.finished.store(seen, ordering: .releasing)
+        }
+    }
+
+    /// Runs `job(0)` here and `job(1..<parts)` on workers; returns when all are done.
+    func run(parts: Int, _ job: (Int) -> Void) {
+        withoutActuallyEscaping(job) { job in
+            nonisolated(unsafe) let work = job
+            var tickets: [Int] = []
+            tickets.reserveCapacity(parts - 1)
+            for p in 1..<parts {
+                let w = workers[p - 1]
+                w.job = work
+                w.part = p
+                let ticket = w.posted.load(ordering: .relaxed) + 1
+                w.posted.store(ticket, ordering: .sequentiallyConsistent)
+                if w.sleeping.load(ordering: .sequentiallyConsistent) { w.wake.signal() }
+                tickets.append(ticket)
+            }
+            work(0)
+            for p in 1..<parts {
+                let w = workers[p - 1]
+                while w.finished.load(ordering: .acquiring) != tickets[p - 1] {}
+                w.job = nil
+            }
+        }
     }
 }

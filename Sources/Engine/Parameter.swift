@@ -12,6 +12,11 @@ public final class Parameter: @unchecked Sendable {
 
     public var count: Int { value.count }
 
+    /// Bumped whenever the values are changed in place (an optimizer step, a merge), so copies derived from the
+    /// values (quantized blocks for decoding) can tell they are stale.
+    public private(set) var version = 0
+    public func markModified() { version &+= 1 }
+
     public init(name: String, shape: [Int], trainable: Bool = true, decays: Bool? = nil) {
         self.name = name
         self.shape = shape

@@ -21,16 +21,16 @@ public final class DecoderLayer {
     public let postAttentionNorm: Parameter  // (C)
     private var linears: [LinearSlot: any LinearLayer]
 
-    init(index: Int, config: LlamaConfig) {
+    init(index: Int, config: LlamaConfig, trainable: Bool) {
         self.index = index
         let prefix = "model.layers.\(index)"
         let c = config.hiddenSize, kv = config.kvDim, i = config.intermediateSize
-        inputNorm = Parameter(name: "\(prefix).input_layernorm.weight", shape: [c])
-        postAttentionNorm = Parameter(name: "\(prefix).post_attention_layernorm.weight", shape: [c])
+        inputNorm = Parameter(name: "\(prefix).input_layernorm.weight", shape: [c], trainable: trainable)
+        postAttentionNorm = Parameter(name: "\(prefix).post_attention_layernorm.weight", shape: [c], trainable: trainable)
         inputNorm.value.buffer.update(repeating: 1)
         postAttentionNorm.value.buffer.update(repeating: 1)
         func dense(_ slot: LinearSlot, _ inF: Int, _ outF: Int) -> any LinearLayer {
-            DenseLinear(name: "\(prefix).\(slot.module)", inFeatures: inF, outFeatures: outF)
+            DenseLinear(name: "\(prefix).\(slot.module)", inFeatures: inF, outFeatures: outF, trainable: trainable)
         }
         linears = [
             .q_proj: dense(.q_proj, c, c), .k_proj: dense(.k_proj, c, kv), .v_proj: dense(.v_proj, c, kv),

@@ -35,7 +35,23 @@ public final class DenseLinear: LinearLayer {
 
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
+    /// The weight as the checkpoint stored it in blocks, for one-token decoding; used only while the weight is
+    /// frozen and unchanged since the blocks were attached.
+    public private(set) var frozenBlocks: QuantizedRows?
+    private var blocksVersion = 0
+
+    public func attachFrozenBlocks(_ blocks: QuantizedRows) {
+        precondition(blocks.rows == outFeatures && blocks.cols == inFeatures, "blocks do not match \(weight.name)")
+        frozenBlocks = blocks
+        blocksVersion = weight.version
+    }
+
     public func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
+        if rows == 1, !weight.trainable, let blocks = frozenBlocks, blocksVersion == weight.version {
+            blocks.multiply(x: x, y: y)
+            if let b = bias { VectorOps.add(b.value.pointer, into: y, outFeatures) }
+            return
+        }
         GEMM.linearForward(x: x, weight: weight.value.pointer, y: y, rows: rows,
                            inFeatures: inFeatures, outFeatures: outFeatures)
         if let b = bias {

@@ -28,16 +28,18 @@ public final class LlamaModel {
     /// Rows of the LM head computed at once: bounds the logits buffer to headChunk·V floats.
     public var headChunk = 256
 
-    /// A model with every parameter trainable; `seed` draws the Hugging Face initialisation (normal with
-    /// `initializer_range`, norms at one), nil leaves linears and embeddings at zero for a loader to fill.
-    public init(config: LlamaConfig, seed: UInt64? = 0) {
+    /// `seed` draws the Hugging Face initialisation (normal with `initializer_range`, norms at one); nil leaves
+    /// linears and embeddings at zero for a loader to fill. Parameters start trainable or frozen as asked (a
+    /// loaded checkpoint starts frozen, so no gradient memory is spent until a method says what trains).
+    public init(config: LlamaConfig, seed: UInt64? = 0, trainable: Bool = true) {
         self.config = config
         let c = config.hiddenSize
-        embedTokens = Parameter(name: "model.embed_tokens.weight", shape: [config.vocabSize, c])
-        finalNorm = Parameter(name: "model.norm.weight", shape: [c])
+        embedTokens = Parameter(name: "model.embed_tokens.weight", shape: [config.vocabSize, c], trainable: trainable)
+        finalNorm = Parameter(name: "model.norm.weight", shape: [c], trainable: trainable)
         finalNorm.value.buffer.update(repeating: 1)
-        lmHead = config.tieWordEmbeddings ? nil : Parameter(name: "lm_head.weight", shape: [config.vocabSize, c])
-        layers = (0..<config.numHiddenLayers).map { DecoderLayer(index: $0, config: config) }
+        lmHead = config.tieWordEmbeddings ? nil
+            : Parameter(name: "lm_head.weight", shape: [config.vocabSize, c], trainable: trainable)
+        layers = (0..<config.numHiddenLayers).map { DecoderLayer(index: $0, config: config, trainable: trainable) }
         rotary = RotaryTable(headDim: config.headDim, theta: config.ropeTheta, maxPositions: config.maxPositionEmbeddings)
         if let seed {
             for p in parameters where p.shape.count == 2 {
@@ -49,6 +51,23 @@ public final class LlamaModel {
 
     /// The weight that maps hidden states to logits.
     public var outputWeight: Parameter { lmHead ?? embedTokens }
+
+    /// The output weight as the checkpoint stored it in blocks, for one-token decoding (see `DenseLinear`).
+    public private(set) var outputBlocks: QuantizedRows?
+    private var outputBlocksVersion = 0
+
+    public func attachOutputBlocks(_ blocks: QuantizedRows) {
+        precondition(blocks.rows == config.vocabSize && blocks.cols == config.hiddenSize, "output blocks do not match")
+        outputBlocks = blocks
+        outputBlocksVersion = outputWeight.version
+    }
+
+    /// Logits of one hidden state through the block copy, when it is still valid.
+    func outputThroughBlocks(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) -> Bool {
+        guard let blocks = outputBlocks, !outputWeight.trainable, outputBlocksVersion == outputWeight.version else { return false }
+        blocks.multiply(x: x, y: y)
+        return true
+    }
 
     /// Every parameter once, base and method alike, in a stable order.
     public var parameters: [Parameter] {
@@ -73,7 +92,18 @@ public final class LlamaModel {
         layers.flatMap { l in LinearSlot.allCases.map { ("model.layers.\(l.index).\($0.module)", l.index, $0) } }
     }
 
+    /// The plain projection behind a weight name, if it is one (`model.layers.3.mlp.up_proj.weight`).
+    public func denseLinear(named weightName: String) -> DenseLinear? {
+        for layer in layers {
+            for slot in LinearSlot.allCases {
+                if let dense = layer[slot] as? DenseLinear, dense.weight.name == weightName { return dense }
+            }
+        }
+        return nil
+    }
+
     public func freezeAll() { for p in parameters { p.trainable = false } }
+    public func unfreezeAll() { for p in parameters { p.trainable = true } }
     public func zeroGradients() { for p in parameters { p.zeroGrad() } }
 
     // MARK: training and scoring

@@ -44,6 +44,7 @@ public final class AdamW {
         let c2Root = c2.squareRoot()
         for (i, p) in parameters.enumerated() {
             guard let g = p.grad?.pointer else { continue }
+            p.markModified()
             let w = p.value.pointer, m = firstMoments[i].pointer, v = secondMoments[i].pointer
             let decay: Float = p.decays ? 1 - lr * settings.weightDecay : 1
             Parallel.forChunks(p.count) { range in

@@ -21,7 +21,7 @@ struct BenchModelOptions: ParsableArguments {
         if model.hasSuffix(".json") {
             guard let data = FileManager.default.contents(atPath: model) else { throw ValidationError("\(model): cannot read the file") }
             do {
-                return LlamaModel(config: try JSONDecoder().decode(LlamaConfig.self, from: data), seed: seed)
+                return LlamaModel(config: try JSONDecoder().decode(LlamaConfig.self, from: data), seed: seed, trainable: false)
             } catch let e as LlamaConfig.Invalid {
                 throw ValidationError("\(model): \(e.description)")
             } catch let DecodingError.keyNotFound(key, _) {

@@ -24,6 +24,7 @@ struct BenchTrainCommand: ParsableCommand {
     func run() throws {
         runtime.apply()
         let lm = try shape.load()
+        lm.unfreezeAll()  // full fine-tuning
         let trainer = Trainer(model: lm, settings: .init(
             schedule: LearningRateSchedule(kind: .constant, peak: 1e-5, totalSteps: warmup + steps)))
         var rng = RandomGenerator.derived(seed: shape.seed, stream: "bench-tokens")

@@ -48,6 +48,11 @@ public enum Attention {
         prefixK: UnsafePointer<Float>? = nil, prefixV: UnsafePointer<Float>? = nil,
         keyStart: UnsafePointer<Int32>? = nil, geometry g: AttentionGeometry
     ) {
+        if g.queries <= 2 {
+            decodeForward(out: out, probs: probs, q: q, k: k, v: v, prefixK: prefixK, prefixV: prefixV,
+                          keyStart: keyStart, geometry: g)
+            return
+        }
         let d = g.headDim, span = g.span, p = g.prefix, tq = g.queries, tk = g.keys
         let group = g.heads / g.kvHeads
         for b in 0..<g.batch {
@@ -76,6 +81,43 @@ public enum Attention {
                 if p > 0, let pv = prefixV {
                     GEMM.sgemm(transA: false, transB: false, m: tq, n: d, k: p,
                                a: s, lda: span, b: pv + kvh * d, ldb: g.kvDim, beta: 1, c: oh, ldc: g.qDim)
+                }
+            }
+        }
+    }
+
+    /// The same computation for one or two queries per sequence (KV-cache decoding), as dot products: a
+    /// one-row sgemm per head spends more time packing its operands than multiplying.
+    static func decodeForward(
+        out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+        prefixK: UnsafePointer<Float>?, prefixV: UnsafePointer<Float>?,
+        keyStart: UnsafePointer<Int32>?, geometry g: AttentionGeometry
+    ) {
+        let d = g.headDim, span = g.span, p = g.prefix, tq = g.queries, tk = g.keys
+        let group = g.heads / g.kvHeads, scale = g.scale
+        for b in 0..<g.batch {
+            let start = keyStart.map { Int($0[b]) } ?? 0
+            for h in 0..<g.heads {
+                let kvh = h / group
+                let kh = k + b * g.kvBatchStride + kvh * d, vh = v + b * g.kvBatchStride + kvh * d
+                for i in 0..<tq {
+                    let qi = q + (b * tq + i) * g.qDim + h * d
+                    let row = probs + ((b * g.heads + h) * tq + i) * span
+                    let last = i + (tk - tq)
+                    if let pk = prefixK {
+                        for j in 0..<p { row[j] = scale * VectorOps.dot(qi, pk + j * g.kvDim + kvh * d, d) }
+                    }
+                    for j in 0..<tk {
+                        row[p + j] = (j < start || j > last) ? -.infinity : scale * VectorOps.dot(qi, kh + j * g.kvDim, d)
+                    }
+                    Softmax.forward(row, span)
+                    let o = out + (b * tq + i) * g.qDim + h * d
+                    o.update(repeating: 0, count: d)
+                    if let pv = prefixV {
+                        for j in 0..<p where row[j] != 0 { VectorOps.axpy(row[j], pv + j * g.kvDim + kvh * d, o, d) }
+                    }
+                    for j in 0..<tk where row[p + j] != 0 { VectorOps.axpy(row[p + j], vh + j * g.kvDim, o, d) }
                 }
             }
         }

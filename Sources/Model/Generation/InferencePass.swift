@@ -107,6 +107,7 @@ extension LlamaModel {
         for seq in 0..<b { (last + seq * c).update(from: x + (seq * tq + tq - 1) * c, count: c) }
         RMSNorm.forward(out: norm, rstd: nil, inp: last, weight: finalNorm.value.pointer, rows: b, channels: c, eps: cfg.rmsNormEps)
         let logits = s.logits.reserve(b * cfg.vocabSize)
+        if b == 1, outputThroughBlocks(norm, logits) { return logits }
         GEMM.linearForward(x: norm, weight: outputWeight.value.pointer, y: logits, rows: b, inFeatures: c,
                            outFeatures: cfg.vocabSize)
         return logits

@@ -1,0 +1,114 @@
+/// A frozen weight matrix `(rows, cols)` kept in ggml's 32-element block formats, for one-token products during
+/// KV-cache decoding, where reading the weights from memory is the whole cost: 4-bit blocks move ~6 bits per weight
+/// instead of 32. Each block holds exactly the values the Float32 copy was dequantized from, so products agree
+/// with it up to summation order.
+///
+/// Repacked on construction: scales (and minimums) as Float32 arrays beside the packed quants, so the kernel
+/// converts no half floats.
+public final class QuantizedRows: @unchecked Sendable {
+    public enum Format: String, Sendable {
+        /// x = q·d + m with 4-bit q (Q4_1; Q4_0 is m = −8·d).
+        case q4
+        /// x = q·d with signed 8-bit q (Q8_0).
+        case q8
+    }
+
+    public let format: Format
+    public let rows: Int
+    public let cols: Int
+    let blocks: Int
+    let scales: UnsafeMutablePointer<Float>  // (rows, blocks)
+    let mins: UnsafeMutablePointer<Float>    // (rows, blocks), q4 only
+    let quants: UnsafeMutableRawPointer      // (rows, blocks, 16 bytes) for q4, 32 bytes for q8
+
+    public var bytes: Int { rows * blocks * (format == .q4 ? 16 + 8 : 32 + 4) }
+
+    /// - Parameters: `scales`, `mins` one per block in row order; `quants` 16 bytes per q4 block (low nibbles are
+    ///   elements 0–15, high nibbles 16–31) or 32 signed bytes per q8 block.
+    public init(format: Format, rows: Int, cols: Int, scales: [Float], mins: [Float]?, quants: [UInt8]) {
+        precondition(cols % 32 == 0, "columns must be whole 32-element blocks")
+        self.format = format
+        self.rows = rows
+        self.cols = cols
+        blocks = cols / 32
+        let n = rows * blocks
+        precondition(scales.count == n && (format == .q8 || mins?.count == n), "one scale per block")
+        precondition(quants.count == n * (format == .q4 ? 16 : 32), "quant bytes do not match the shape")
+        self.scales = .allocate(capacity: n)
+        self.scales.initialize(from: scales, count: n)
+        self.mins = .allocate(capacity: format == .q4 ? n : 1)
+        if let mins { self.mins.initialize(from: mins, count: n) }
+        self.quants = .allocate(byteCount: max(1, quants.count), alignment: 64)
+        quants.withUnsafeBytes { self.quants.copyMemory(from: $0.baseAddress!, byteCount: quants.count) }
+    }
+
+    deinit {
+        scales.deallocate()
+        mins.deallocate()
+        quants.deallocate()
+    }
+
+    /// `y = W·x` (y: rows, x: cols), rows split across the engine's threads.
+    public func multiply(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        GEMM.countFLOPs(2 * Double(rows) * Double(cols))
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: blocks) { blockSums in
+            // Σx per block: the minimum's contribution is m·Σx.
+            for b in 0..<blocks { blockSums[b] = VectorOps.sum(x + b * 32, 32) }
+            nonisolated(unsafe) let sums = UnsafePointer(blockSums.baseAddress!)
+            // Waking a second thread costs about what 300k multiply-adds do here.
+            Parallel.forChunks(rows, minimumPerThread: max(64, 300_000 / cols)) { range in
+                for r in range { y[r] = format == .q4 ? rowQ4(r, x, sums) : rowQ8(r, x) }
+            }
+        }
+    }
+
+    // The lanes are converted one by one on purpose: the generic SIMD conversion initialisers compile to calls,
+    // while this form compiles to vpmovzxbd/vcvtdq2ps on one 8-lane register.
+    @inline(__always) private static func float8(_ v: SIMD8<UInt8>) -> SIMD8<Float> {
+        SIMD8(Float(v[0]), Float(v[1]), Float(v[2]), Float(v[3]), Float(v[4]), Float(v[5]), Float(v[6]), Float(v[7]))
+    }
+
+    @inline(__always) private static func float8(_ v: SIMD8<Int8>) -> SIMD8<Float> {
+        SIMD8(Float(v[0]), Float(v[1]), Float(v[2]), Float(v[3]), Float(v[4]), Float(v[5]), Float(v[6]), Float(v[7]))
+    }
+
+    @inline(__always)
+    private func rowQ4(_ r: Int, _ x: UnsafePointer<Float>, _ sums: UnsafePointer<Float>) -> Float {
+        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+        var minAcc: Float = 0
+        let base = r * blocks
+        for b in 0..<blocks {
+            let p = UnsafeRawPointer(quants + (base + b) * 16)
+            let v0 = p.load(as: SIMD8<UInt8>.self), v1 = p.load(fromByteOffset: 8, as: SIMD8<UInt8>.self)
+            let xb = UnsafeRawPointer(x + b * 32)
+            // Low nibbles are elements 0–15, high nibbles 16–31.
+            var low = Self.float8(v0 & 0x0F) * xb.loadUnaligned(as: SIMD8<Float>.self)
+            low.addProduct(Self.float8(v1 & 0x0F), xb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
+            var high = Self.float8(v0 &>> 4) * xb.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+            high.addProduct(Self.float8(v1 &>> 4), xb.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self))
+            let d = SIMD8<Float>(repeating: scales[base + b])
+            acc0.addProduct(d, low)
+            acc1.addProduct(d, high)
+            minAcc += mins[base + b] * sums[b]
+        }
+        return (acc0 + acc1).sum() + minAcc
+    }
+
+    @inline(__always)
+    private func rowQ8(_ r: Int, _ x: UnsafePointer<Float>) -> Float {
+        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+        let base = r * blocks
+        for b in 0..<blocks {
+            let p = UnsafeRawPointer(quants + (base + b) * 32)
+            let xb = UnsafeRawPointer(x + b * 32)
+            var t = Self.float8(p.load(as: SIMD8<Int8>.self)) * xb.loadUnaligned(as: SIMD8<Float>.self)
+            t.addProduct(Self.float8(p.load(fromByteOffset: 8, as: SIMD8<Int8>.self)), xb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
+            var u = Self.float8(p.load(fromByteOffset: 16, as: SIMD8<Int8>.self)) * xb.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+            u.addProduct(Self.float8(p.load(fromByteOffset: 24, as: SIMD8<Int8>.self)), xb.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self))
+            let d = SIMD8<Float>(repeating: scales[base + b])
+            acc0.addProduct(d, t)
+            acc1.addProduct(d, u)
+        }
+        return (acc0 + acc1).sum()
+    }
+}
