@@ -118,7 +118,11 @@ public enum CheckpointLoader {
     // MARK: Hugging Face folder
 
     public static func config(huggingFaceFolder folder: String) throws -> LlamaConfig {
-        let path = (folder as NSString).appendingPathComponent("config.json")
+        try config(jsonFile: (folder as NSString).appendingPathComponent("config.json"))
+    }
+
+    /// A Hugging Face `config.json` (llama), with one-line errors naming the file and field.
+    public static func config(jsonFile path: String) throws -> LlamaConfig {
         guard let data = FileManager.default.contents(atPath: path) else { throw Failure("\(path): cannot read the file") }
         if let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             let types = (json["architectures"] as? [String]) ?? []

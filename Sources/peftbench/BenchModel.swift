@@ -19,16 +19,7 @@ struct BenchModelOptions: ParsableArguments {
 
     func load() throws -> LlamaModel {
         if model.hasSuffix(".json") {
-            guard let data = FileManager.default.contents(atPath: model) else { throw ValidationError("\(model): cannot read the file") }
-            do {
-                return LlamaModel(config: try JSONDecoder().decode(LlamaConfig.self, from: data), seed: seed, trainable: false)
-            } catch let e as LlamaConfig.Invalid {
-                throw ValidationError("\(model): \(e.description)")
-            } catch let DecodingError.keyNotFound(key, _) {
-                throw ValidationError("\(model): missing field '\(key.stringValue)'")
-            } catch {
-                throw ValidationError("\(model): not a valid model config")
-            }
+            return LlamaModel(config: try CheckpointLoader.config(jsonFile: model), seed: seed, trainable: false)
         }
         let m = try ModelStore.load(model, seed: seed).model
         guard seq <= m.config.maxPositionEmbeddings else {
@@ -79,6 +70,23 @@ struct ThroughputReport: Codable {
 
     func emit(json: Bool) throws {
         if json { print(try JSONOutput.string(self)) } else { printText() }
+    }
+}
+
+extension ThroughputReport {
+    /// The figures of one measurement of `tokens` tokens, with the sgemm ceiling measured now.
+    init(benchmark: String, options: BenchModelOptions, model: LlamaModel, method: String?, steps: Int, tokens: Int,
+         seconds: Double, flops: Double, faultsPerStep: Double, loss: Double?, prefillTokensPerS: Double? = nil) {
+        let ceiling = SgemmProbe.ceiling.measure(repeats: 5).gflops
+        let gflops = flops / seconds / 1e9
+        let params = model.parameters
+        self.init(
+            benchmark: benchmark, model: options.model, method: method, batch: options.batch, seq: options.seq,
+            steps: steps, threads: BLASRuntime.threads, openblasCore: BLASRuntime.coreName,
+            trainableParameters: method == nil ? nil : params.trainableCount, totalParameters: params.totalCount,
+            stepSeconds: seconds / Double(steps), tokensPerS: Double(tokens) / seconds, gflops: gflops,
+            sgemmGflops: ceiling, mfu: gflops / ceiling, peakRssBytes: ProcessStats.peakRSSBytes,
+            minorPageFaultsPerStep: faultsPerStep, finalLoss: loss, prefillTokensPerS: prefillTokensPerS)
     }
 }
 

@@ -34,16 +34,10 @@ struct BenchTrainCommand: ParsableCommand {
             loss = trainer.step([batches[next]]).loss
             next += 1
         }
-        let ceiling = SgemmProbe.ceiling.measure(repeats: 5).gflops
-        let params = lm.parameters
-        let gflops = m.flops / m.seconds / 1e9
         try ThroughputReport(
-            benchmark: "train", model: shape.model, method: method, batch: shape.batch, seq: shape.seq, steps: steps,
-            threads: BLASRuntime.threads, openblasCore: BLASRuntime.coreName, trainableParameters: params.trainableCount,
-            totalParameters: params.totalCount, stepSeconds: m.seconds / Double(steps),
-            tokensPerS: Double(shape.batch * shape.seq * steps) / m.seconds, gflops: gflops, sgemmGflops: ceiling,
-            mfu: gflops / ceiling, peakRssBytes: ProcessStats.peakRSSBytes, minorPageFaultsPerStep: m.faultsPerStep,
-            finalLoss: loss
+            benchmark: "train", options: shape, model: lm, method: method, steps: steps,
+            tokens: shape.batch * shape.seq * steps, seconds: m.seconds, flops: m.flops, faultsPerStep: m.faultsPerStep,
+            loss: loss
         ).emit(json: json)
     }
 }
@@ -65,15 +59,10 @@ struct BenchForwardCommand: ParsableCommand {
         let batch = shape.randomBatch(vocab: lm.config.vocabSize, rng: &rng)
         var loss = 0.0
         let m = measure(steps: max(1, steps), warmup: max(0, warmup)) { loss = lm.loss(batch).mean }
-        let ceiling = SgemmProbe.ceiling.measure(repeats: 5).gflops
-        let gflops = m.flops / m.seconds / 1e9
         try ThroughputReport(
-            benchmark: "forward", model: shape.model, method: nil, batch: shape.batch, seq: shape.seq, steps: steps,
-            threads: BLASRuntime.threads, openblasCore: BLASRuntime.coreName, trainableParameters: nil,
-            totalParameters: lm.parameters.totalCount, stepSeconds: m.seconds / Double(steps),
-            tokensPerS: Double(shape.batch * shape.seq * steps) / m.seconds, gflops: gflops, sgemmGflops: ceiling,
-            mfu: gflops / ceiling, peakRssBytes: ProcessStats.peakRSSBytes, minorPageFaultsPerStep: m.faultsPerStep,
-            finalLoss: loss
+            benchmark: "forward", options: shape, model: lm, method: nil, steps: steps,
+            tokens: shape.batch * shape.seq * steps, seconds: m.seconds, flops: m.flops, faultsPerStep: m.faultsPerStep,
+            loss: loss
         ).emit(json: json)
     }
 }
@@ -112,16 +101,13 @@ struct BenchGenerateCommand: ParsableCommand {
         let t = decode(tokens: newTokens)
         let flops = GEMM.executedFLOPs
         let faultsPerStep = Double(ProcessStats.minorPageFaults - faults) / Double(newTokens + 1)
-        let ceiling = SgemmProbe.ceiling.measure(repeats: 5).gflops
-        let gflops = flops / (t.prefill + t.decode) / 1e9
-        try ThroughputReport(
-            benchmark: "generate", model: shape.model, method: nil, batch: shape.batch, seq: shape.seq, steps: newTokens,
-            threads: BLASRuntime.threads, openblasCore: BLASRuntime.coreName, trainableParameters: nil,
-            totalParameters: lm.parameters.totalCount, stepSeconds: t.decode / Double(newTokens),
-            tokensPerS: Double(shape.batch * newTokens) / t.decode, gflops: gflops, sgemmGflops: ceiling,
-            mfu: gflops / ceiling, peakRssBytes: ProcessStats.peakRSSBytes,
-            minorPageFaultsPerStep: faultsPerStep,
-            finalLoss: nil, prefillTokensPerS: Double(shape.batch * shape.seq) / t.prefill
-        ).emit(json: json)
+        // Decoding alone sets tokens/s; the products of prefill and decode together set GFLOPS.
+        var report = ThroughputReport(
+            benchmark: "generate", options: shape, model: lm, method: nil, steps: newTokens,
+            tokens: shape.batch * newTokens, seconds: t.decode, flops: flops, faultsPerStep: faultsPerStep, loss: nil,
+            prefillTokensPerS: Double(shape.batch * shape.seq) / t.prefill)
+        report.gflops = flops / (t.prefill + t.decode) / 1e9
+        report.mfu = report.gflops / report.sgemmGflops
+        try report.emit(json: json)
     }
 }
