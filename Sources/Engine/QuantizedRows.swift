@@ -55,8 +55,8 @@ public final class QuantizedRows: @unchecked Sendable {
             // Σx per block: the minimum's contribution is m·Σx.
             for b in 0..<blocks { blockSums[b] = VectorOps.sum(x + b * 32, 32) }
             nonisolated(unsafe) let sums = UnsafePointer(blockSums.baseAddress!)
-            // Waking a second thread costs about what 300k multiply-adds do here.
-            Parallel.forChunks(rows, minimumPerThread: max(64, 300_000 / cols)) { range in
+            // Handing rows to a spinning worker costs about what 30k multiply-adds take.
+            Parallel.forChunks(rows, minimumPerThread: max(16, 30_000 / cols)) { range in
                 for r in range { y[r] = format == .q4 ? rowQ4(r, x, sums) : rowQ8(r, x) }
             }
         }

@@ -96,9 +96,11 @@ public enum Attention {
     ) {
         let d = g.headDim, span = g.span, p = g.prefix, tq = g.queries, tk = g.keys
         let group = g.heads / g.kvHeads, scale = g.scale
-        for b in 0..<g.batch {
-            let start = keyStart.map { Int($0[b]) } ?? 0
-            for h in 0..<g.heads {
+        // (sequence, head) pairs are independent: split them across threads when there is enough to share.
+        Parallel.forChunks(g.batch * g.heads, minimumPerThread: max(1, 16_384 / max(1, tq * tk * d))) { pairs in
+            for pair in pairs {
+                let b = pair / g.heads, h = pair % g.heads
+                let start = keyStart.map { Int($0[b]) } ?? 0
                 let kvh = h / group
                 let kh = k + b * g.kvBatchStride + kvh * d, vh = v + b * g.kvBatchStride + kvh * d
                 for i in 0..<tq {
