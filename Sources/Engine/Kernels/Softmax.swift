@@ -12,11 +12,21 @@ public enum Softmax {
             x.update(repeating: 0, count: n)
             return -.infinity
         }
-        var total: Float = 0
-        for i in 0..<n {
-            let e = Foundation.exp(x[i] - m)
+        var sums = SIMD8<Float>()
+        let shift = SIMD8<Float>(repeating: m)
+        var i = 0
+        while i + 8 <= n {
+            let e = exp8(load8(x + i) - shift)
+            store8(e, x + i)
+            sums += e
+            i += 8
+        }
+        var total = sums.sum()
+        while i < n {
+            let e = exp1(x[i] - m)
             x[i] = e
             total += e
+            i += 1
         }
         let inv = 1 / total
         for i in 0..<n { x[i] *= inv }
