@@ -33,6 +33,23 @@ public enum Softmax {
         return Foundation.log(total) + m
     }
 
+    /// log Σ exp(x) without changing x, accumulated in Double across lanes so a 50k-entry vocabulary keeps its
+    /// precision.
+    @inline(__always)
+    public static func logPartition(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        let m = VectorOps.max(x, n)
+        guard m > -.infinity else { return -.infinity }
+        let shift = SIMD8<Float>(repeating: m)
+        var total = 0.0
+        var i = 0
+        while i + 8 <= n {
+            total += Double(exp8(load8(x + i) - shift).sum())
+            i += 8
+        }
+        while i < n { total += Double(exp1(x[i] - m)); i += 1 }
+        return Float(Foundation.log(total)) + m
+    }
+
     /// dx = p ∘ (dp − Σ p∘dp), in place over dp.
     @inline(__always)
     public static func backward(_ dp: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>, _ n: Int) {

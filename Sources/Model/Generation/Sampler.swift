@@ -31,10 +31,7 @@ public struct Sampler {
     /// Picks a token from one row of logits and returns it with its log-probability under the model (the
     /// untempered, untruncated softmax: what calibration needs).
     public mutating func pick(_ logits: UnsafePointer<Float>, vocab: Int) -> (token: Int32, logProb: Float) {
-        let m = VectorOps.max(logits, vocab)
-        var z = 0.0
-        for i in 0..<vocab { z += Foundation.exp(Double(logits[i] - m)) }
-        let logZ = Float(Foundation.log(z)) + m
+        let logZ = Softmax.logPartition(logits, vocab)
         var chosen = 0
         if settings.temperature <= 0 {
             for i in 1..<vocab where logits[i] > logits[chosen] { chosen = i }
