@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Methods
 import Model
 import Training
 
@@ -11,20 +12,20 @@ struct BenchTrainCommand: ParsableCommand {
 
     @OptionGroup var runtime: RuntimeOptions
     @OptionGroup var shape: BenchModelOptions
-    @Option(help: "Method: full.") var method = "full"
+    @Option(help: "The fine-tuning method (peftbench methods list).") var method = "full"
+    @OptionGroup var parameters: MethodParameters
     @Option(help: "Timed optimizer steps.") var steps = 10
     @Option(help: "Untimed steps first (buffers are allocated in the first).") var warmup = 1
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
         guard steps >= 1, warmup >= 0 else { throw ValidationError("--steps must be ≥ 1 and --warmup ≥ 0") }
-        guard method == "full" else { throw ValidationError("unknown method '\(method)'; this build knows: full") }
     }
 
     func run() throws {
         runtime.apply()
         let lm = try shape.load()
-        lm.unfreezeAll()  // full fine-tuning
+        try parameters.apply(method, to: lm, seed: shape.seed)
         let trainer = Trainer(model: lm, settings: .init(
             schedule: LearningRateSchedule(kind: .constant, peak: 1e-5, totalSteps: warmup + steps)))
         var rng = RandomGenerator.derived(seed: shape.seed, stream: "bench-tokens")

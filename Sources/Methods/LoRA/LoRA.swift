@@ -1,0 +1,89 @@
+import Engine
+import Model
+
+/// Options shared by the LoRA family, with PEFT's `LoraConfig` names and defaults.
+let loraOptions: [MethodOption] = [
+    MethodOption("r", "8", "rank of the update B·A"),
+    MethodOption("lora_alpha", "16", "scaling numerator: the update is multiplied by lora_alpha/r"),
+    MethodOption("lora_dropout", "0.0", "dropout on the input of the update path"),
+    MethodOption("target_modules", "all-linear", "projections to adapt: comma-separated q_proj … down_proj, or all-linear"),
+    MethodOption("use_rslora", "false", "scale by lora_alpha/√r (rank-stabilised LoRA)"),
+]
+
+/// Wraps the chosen projections of every layer; shared by LoRA, LoRA-FA and DoRA.
+func installLoRA(on model: LlamaModel, config: MethodConfig, context: MethodContext, trainA: Bool, dora: Bool) throws -> AppliedMethod {
+    let rank = try config.int("r", min: 1)
+    let alpha = try config.float("lora_alpha")
+    let dropout = try config.float("lora_dropout", range: 0...0.99)
+    let slots = try config.slots("target_modules")
+    let rs = try config.bool("use_rslora")
+    model.freezeAll()
+    var trainable: [Parameter] = []
+    var modules: [String] = []
+    for layer in model.layers {
+        for slot in slots {
+            guard let dense = layer[slot] as? DenseLinear else {
+                throw MethodError("\(config.method): model.layers.\(layer.index).\(slot.module) is already adapted")
+            }
+            let path = "model.layers.\(layer.index).\(slot.module)"
+            let wrapper = LoRALinear(base: dense, path: path, rank: rank, alpha: alpha, rsLoRA: rs, dropout: dropout,
+                                     trainA: trainA, dora: dora, seed: context.seed)
+            layer[slot] = wrapper
+            trainable += [wrapper.a, wrapper.b].filter(\.trainable) + (wrapper.magnitude.map { [$0] } ?? [])
+            modules.append(path)
+        }
+    }
+    return AppliedMethod(name: config.method, config: config.values, trainable: trainable, targetedModules: modules)
+}
+
+/// LoRA (Hu et al., 2021, arXiv:2106.09685); rsLoRA scaling with use_rslora (Kalajdzievski, 2023).
+public enum LoRA: PEFTMethod {
+    public static let name = "lora"
+    public static let reference = "Hu et al. 2021, LoRA: Low-Rank Adaptation of Large Language Models"
+    public static let options = loraOptions
+    public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
+        try installLoRA(on: model, config: config, context: context, trainA: true, dora: false)
+    }
+}
+
+/// LoRA-FA (Zhang et al., 2023, arXiv:2308.03303): A stays at its random initialisation, only B trains.
+public enum LoRAFA: PEFTMethod {
+    public static let name = "lora-fa"
+    public static let reference = "Zhang et al. 2023, LoRA-FA: Memory-efficient Low-rank Adaptation"
+    public static let options = loraOptions
+    public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
+        try installLoRA(on: model, config: config, context: context, trainA: false, dora: false)
+    }
+}
+
+/// DoRA (Liu et al., 2024, arXiv:2402.09353): LoRA plus a trained magnitude per output row.
+public enum DoRA: PEFTMethod {
+    public static let name = "dora"
+    public static let reference = "Liu et al. 2024, DoRA: Weight-Decomposed Low-Rank Adaptation"
+    public static let options = loraOptions
+    public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
+        try installLoRA(on: model, config: config, context: context, trainA: true, dora: true)
+    }
+}
+
+extension DoRA {
+    /// Holds (or releases) every DoRA layer's weight norms at their values from the last forward. DoRA's backward
+    /// treats the norm as a constant, as PEFT does; with the norms held, the forward is the function whose
+    /// gradient that backward computes, which finite differences can then check.
+    public static func holdNorms(in model: LlamaModel, _ hold: Bool) {
+        for layer in model.layers {
+            for slot in LinearSlot.allCases { (layer[slot] as? LoRALinear)?.holdRowNorms = hold }
+        }
+    }
+}
+
+/// Full fine-tuning: every parameter trains, embeddings included.
+public enum FullFineTuning: PEFTMethod {
+    public static let name = "full"
+    public static let reference = "full fine-tuning (every parameter)"
+    public static let options: [MethodOption] = []
+    public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
+        model.unfreezeAll()
+        return AppliedMethod(name: name, config: [:], trainable: model.parameters, targetedModules: [])
+    }
+}

@@ -1,0 +1,188 @@
+import Engine
+import Model
+
+/// y = base(x) + s·(drop(x)·Aᵀ)·Bᵀ  (LoRA, Hu et al. 2021), with s = α/r, or α/√r for rsLoRA.
+///
+/// With a magnitude vector m (DoRA, Liu et al. 2024) the output is rescaled per row of the adapted weight
+/// W' = W₀ + s·B·A:  y = (m / ‖W'‖) ∘ (x·W₀ᵀ + s·(drop(x)·Aᵀ)·Bᵀ), with ‖W'‖ treated as a constant in backward as
+/// PEFT does. Shapes: A (r, in), B (out, r), m (out).
+final class LoRALinear: LinearLayer {
+    let base: DenseLinear
+    let a: Parameter
+    let b: Parameter
+    let magnitude: Parameter?
+    let rank: Int
+    let scaling: Float
+    let dropout: Float
+    private(set) var merged = false
+    /// Keep the row norms of the last forward instead of recomputing them: the function whose derivative
+    /// DoRA's backward computes (norm detached), for finite-difference checks.
+    var holdRowNorms = false
+    private var rng: RandomGenerator
+
+    // Caches of the last training forward, and scratch; grown as needed and reused.
+    private var h = GrowableBuffer()        // (rows, r)  drop(x)·Aᵀ
+    private var dh = GrowableBuffer()       // (rows, r)
+    private var dropped = GrowableBuffer()  // (rows, in) drop(x), only with dropout
+    private var mask = GrowableBuffer()     // (rows, in) 0 or 1/(1−p): d drop(x)/dx
+    private var dInput = GrowableBuffer()   // (rows, in) gradient through the dropout
+    private var z = GrowableBuffer()        // (rows, out) DoRA: output before rescaling
+    private var dz = GrowableBuffer()       // (rows, out)
+    private var rowScale = GrowableBuffer() // (out) DoRA: m / ‖W'‖
+    private var rowNorm = GrowableBuffer()  // (out) DoRA: ‖W'‖
+
+    var inFeatures: Int { base.inFeatures }
+    var outFeatures: Int { base.outFeatures }
+    var parameters: [Parameter] { base.parameters + [a, b] + (magnitude.map { [$0] } ?? []) }
+
+    init(base: DenseLinear, path: String, rank: Int, alpha: Float, rsLoRA: Bool, dropout: Float, trainA: Bool,
+         dora: Bool, seed: UInt64) {
+        self.base = base
+        self.rank = rank
+        scaling = rsLoRA ? alpha / Float(rank).squareRoot() : alpha / Float(rank)
+        self.dropout = dropout
+        a = Parameter(name: "\(path).lora_A.weight", shape: [rank, base.inFeatures], trainable: trainA)
+        b = Parameter(name: "\(path).lora_B.weight", shape: [base.outFeatures, rank])
+        var initialiser = RandomGenerator.derived(seed: seed, stream: a.name)
+        initialiser.fillUniform(a.value.pointer, count: a.count, bound: kaimingUniformBound(fanIn: base.inFeatures))
+        rng = RandomGenerator.derived(seed: seed, stream: "\(path).lora_dropout")
+        if dora {
+            // m starts at the row norms of W₀ (B = 0), so the adapted layer starts as the base layer.
+            let m = Parameter(name: "\(path).lora_magnitude_vector", shape: [base.outFeatures])
+            let w = base.weight.value.pointer
+            for o in 0..<base.outFeatures {
+                let row = w + o * base.inFeatures
+                m.value[o] = VectorOps.dot(row, row, base.inFeatures).squareRoot()
+            }
+            magnitude = m
+        } else {
+            magnitude = nil
+        }
+    }
+
+    // MARK: forward
+
+    func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
+        base.forward(x: x, y: y, rows: rows, training: training)
+        if merged { return }
+        let input = applyDropout(x, rows: rows, training: training)
+        let hp = h.reserve(rows * rank)
+        GEMM.sgemm(transA: false, transB: true, m: rows, n: rank, k: inFeatures, a: input, lda: inFeatures,
+                   b: a.value.pointer, ldb: inFeatures, c: hp, ldc: rank)
+        GEMM.sgemm(transA: false, transB: true, m: rows, n: outFeatures, k: rank, alpha: scaling, a: hp, lda: rank,
+                   b: b.value.pointer, ldb: rank, beta: 1, c: y, ldc: outFeatures)
+        if magnitude != nil {
+            updateRowScale(recomputeNorms: !holdRowNorms)
+            let zp = z.reserve(rows * outFeatures)
+            zp.update(from: y, count: rows * outFeatures)
+            let scale = rowScale.pointer
+            for r in 0..<rows {
+                let row = y + r * outFeatures
+                for o in 0..<outFeatures { row[o] *= scale[o] }
+            }
+        }
+    }
+
+    private func applyDropout(_ x: UnsafePointer<Float>, rows: Int, training: Bool) -> UnsafePointer<Float> {
+        guard training, dropout > 0 else { return x }
+        let n = rows * inFeatures
+        let out = dropped.reserve(n), m = mask.reserve(n)
+        let keep = 1 / (1 - dropout)
+        for i in 0..<n {
+            m[i] = rng.nextUniform() < Double(dropout) ? 0 : keep
+            out[i] = x[i] * m[i]
+        }
+        return UnsafePointer(out)
+    }
+
+    /// m / ‖W₀ + s·B·A‖ per output row; the adapted weight is formed one row at a time, never whole.
+    private func updateRowScale(recomputeNorms: Bool) {
+        guard let m = magnitude else { return }
+        let scale = rowScale.reserve(outFeatures), norms = rowNorm.reserve(outFeatures)
+        guard recomputeNorms else {
+            for o in 0..<outFeatures { scale[o] = m.value[o] / norms[o] }
+            return
+        }
+        let w = base.weight.value.pointer, av = a.value.pointer, bv = b.value.pointer
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: inFeatures) { rowBuffer in
+            let row = rowBuffer.baseAddress!
+            for o in 0..<outFeatures {
+                row.update(from: w + o * inFeatures, count: inFeatures)
+                for k in 0..<rank { VectorOps.axpy(scaling * bv[o * rank + k], av + k * inFeatures, row, inFeatures) }
+                let norm = VectorOps.dot(row, row, inFeatures).squareRoot()
+                norms[o] = norm
+                scale[o] = m.value[o] / norm
+            }
+        }
+    }
+
+    // MARK: backward
+
+    func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                  accumulateInput: Bool, rows: Int) {
+        precondition(!merged, "backward through a merged adapter")
+        var grad = dy
+        if let m = magnitude {
+            // dm_o = Σ_rows dy·z / ‖W'‖_o ;  dz = dy ∘ m/‖W'‖
+            let zp = z.pointer, scale = rowScale.pointer, norms = rowNorm.pointer
+            let dzp = dz.reserve(rows * outFeatures)
+            if let dm = m.grad?.pointer {
+                for r in 0..<rows {
+                    for o in 0..<outFeatures { dm[o] += dy[r * outFeatures + o] * zp[r * outFeatures + o] / norms[o] }
+                }
+            }
+            for r in 0..<rows {
+                for o in 0..<outFeatures { dzp[r * outFeatures + o] = dy[r * outFeatures + o] * scale[o] }
+            }
+            grad = UnsafePointer(dzp)
+        }
+        base.backward(dy: grad, x: x, dx: dx, accumulateInput: accumulateInput, rows: rows)
+        let hp = h.pointer, dhp = dh.reserve(rows * rank)
+        let input = dropout > 0 ? UnsafePointer(dropped.pointer) : x
+        if let db = b.grad?.pointer {
+            GEMM.sgemm(transA: true, transB: false, m: outFeatures, n: rank, k: rows, alpha: scaling, a: grad,
+                       lda: outFeatures, b: hp, ldb: rank, beta: 1, c: db, ldc: rank)
+        }
+        GEMM.sgemm(transA: false, transB: false, m: rows, n: rank, k: outFeatures, alpha: scaling, a: grad,
+                   lda: outFeatures, b: b.value.pointer, ldb: rank, c: dhp, ldc: rank)
+        if let da = a.grad?.pointer {
+            GEMM.sgemm(transA: true, transB: false, m: rank, n: inFeatures, k: rows, a: dhp, lda: rank,
+                       b: input, ldb: inFeatures, beta: 1, c: da, ldc: inFeatures)
+        }
+        guard let dx else { return }
+        if dropout > 0 {
+            let n = rows * inFeatures
+            let tmp = dInput.reserve(n)
+            GEMM.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: rank, a: dhp, lda: rank,
+                       b: a.value.pointer, ldb: inFeatures, c: tmp, ldc: inFeatures)
+            let m = mask.pointer
+            for i in 0..<n { dx[i] += tmp[i] * m[i] }
+        } else {
+            GEMM.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: rank, a: dhp, lda: rank,
+                       b: a.value.pointer, ldb: inFeatures, beta: 1, c: dx, ldc: inFeatures)
+        }
+    }
+
+    // MARK: merge
+
+    /// W₀ ← W₀ + s·B·A (LoRA only): inference then runs the base layer alone.
+    func merge() {
+        precondition(magnitude == nil, "DoRA adapters are not merged in place")
+        guard !merged else { return }
+        addDelta(sign: 1)
+        merged = true
+    }
+
+    func unmerge() {
+        guard merged else { return }
+        addDelta(sign: -1)
+        merged = false
+    }
+
+    private func addDelta(sign: Float) {
+        GEMM.sgemm(transA: false, transB: false, m: outFeatures, n: inFeatures, k: rank, alpha: sign * scaling,
+                   a: b.value.pointer, lda: rank, b: a.value.pointer, ldb: inFeatures, beta: 1,
+                   c: base.weight.value.pointer, ldc: inFeatures)
+        base.weight.markModified()
+    }
+}

@@ -1,0 +1,138 @@
+import Engine
+import Model
+
+/// One hyperparameter of a method, under its Hugging Face PEFT config field name.
+public struct MethodOption: Sendable {
+    public let name: String
+    public let defaultValue: String
+    public let help: String
+    public init(_ name: String, _ defaultValue: String, _ help: String) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.help = help
+    }
+}
+
+/// A parameter-efficient fine-tuning method, in the shape of PEFT's tuners: a config with defaults, what it adds
+/// to the model, which parameters train.
+public protocol PEFTMethod {
+    /// The name on the command line (`lora`, `ia3`, …).
+    static var name: String { get }
+    /// The paper it follows.
+    static var reference: String { get }
+    static var options: [MethodOption] { get }
+    /// Freezes what the method keeps frozen, installs its parameters and wrappers, and says what trains.
+    static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod
+}
+
+/// What a method may need beyond the model: the seed of its initialisation, and a tokenizer for text
+/// initialisations.
+public struct MethodContext {
+    public var seed: UInt64
+    public var tokenize: ((String) -> [Int32])?
+    public init(seed: UInt64 = 0, tokenize: ((String) -> [Int32])? = nil) {
+        self.seed = seed
+        self.tokenize = tokenize
+    }
+}
+
+/// A method installed on a model.
+public struct AppliedMethod {
+    public let name: String
+    /// Every option with the value in force.
+    public let config: [String: String]
+    /// The parameters the method trains (base parameters for `full`).
+    public let trainable: [Parameter]
+    /// Module paths the method changed (`model.layers.0.self_attn.q_proj`), empty for input-side methods.
+    public let targetedModules: [String]
+}
+
+public struct MethodError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// `--param NAME=VALUE` values checked against a method's options.
+public struct MethodConfig: Sendable {
+    public let method: String
+    public private(set) var values: [String: String]
+
+    public init(method: String, options: [MethodOption], overrides: [String: String]) throws {
+        self.method = method
+        var values = Dictionary(uniqueKeysWithValues: options.map { ($0.name, $0.defaultValue) })
+        for (k, v) in overrides {
+            guard values[k] != nil else {
+                throw MethodError("unknown parameter '\(k)' for method \(method); it takes: \(options.map(\.name).joined(separator: ", "))")
+            }
+            values[k] = v
+        }
+        self.values = values
+    }
+
+    func raw(_ key: String) -> String { values[key] ?? "" }
+
+    public func int(_ key: String, min: Int = 0) throws -> Int {
+        guard let v = Int(raw(key)), v >= min else { throw MethodError("\(method): \(key) must be an integer ≥ \(min), got '\(raw(key))'") }
+        return v
+    }
+    public func float(_ key: String, range: ClosedRange<Float> = -Float.greatestFiniteMagnitude...Float.greatestFiniteMagnitude) throws -> Float {
+        guard let v = Float(raw(key)), v.isFinite, range.contains(v) else {
+            throw MethodError("\(method): \(key) must be a number in \(range.lowerBound)…\(range.upperBound), got '\(raw(key))'")
+        }
+        return v
+    }
+    public func bool(_ key: String) throws -> Bool {
+        switch raw(key).lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw MethodError("\(method): \(key) must be true or false, got '\(raw(key))'")
+        }
+    }
+    public func string(_ key: String, allowed: [String]? = nil) throws -> String {
+        let v = raw(key)
+        if let allowed, !allowed.contains(v) { throw MethodError("\(method): \(key) must be one of \(allowed.joined(separator: ", ")), got '\(v)'") }
+        return v
+    }
+    /// Projection names (`q_proj,v_proj`; `all-linear` for all seven).
+    public func slots(_ key: String) throws -> [LinearSlot] {
+        let v = raw(key)
+        if v == "all-linear" { return LinearSlot.allCases }
+        var out: [LinearSlot] = []
+        for name in v.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let slot = LinearSlot(rawValue: name) else {
+                throw MethodError("\(method): \(key) names '\(name)'; known: \(LinearSlot.allCases.map(\.rawValue).joined(separator: ", ")), all-linear")
+            }
+            if !out.contains(slot) { out.append(slot) }
+        }
+        guard !out.isEmpty else { throw MethodError("\(method): \(key) names no module") }
+        return out
+    }
+}
+
+/// Every method peftbench knows, by command-line name.
+public enum MethodRegistry {
+    public static let all: [any PEFTMethod.Type] = [
+        FullFineTuning.self, LoRA.self, LoRAFA.self, DoRA.self, VeRA.self, IA3.self, BitFit.self,
+        BottleneckAdapter.self, PromptTuning.self, PTuning.self, PrefixTuning.self,
+    ]
+
+    public static func method(named name: String) throws -> any PEFTMethod.Type {
+        guard let m = all.first(where: { $0.name == name }) else {
+            throw MethodError("unknown method '\(name)'; known: \(all.map { $0.name }.joined(separator: ", "))")
+        }
+        return m
+    }
+
+    /// Resolves the options and installs the method.
+    @discardableResult
+    public static func apply(_ name: String, to model: LlamaModel, overrides: [String: String] = [:],
+                             context: MethodContext = MethodContext()) throws -> AppliedMethod {
+        let method = try method(named: name)
+        let config = try MethodConfig(method: name, options: method.options, overrides: overrides)
+        return try method.apply(to: model, config: config, context: context)
+    }
+}
+
+/// PyTorch's `kaiming_uniform_(a=√5)` bound for a fan-in: the default initialisation of `nn.Linear` weights and
+/// of LoRA's A.
+func kaimingUniformBound(fanIn: Int) -> Float { 1 / Float(fanIn).squareRoot() }

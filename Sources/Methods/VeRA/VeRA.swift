@@ -1,0 +1,118 @@
+import Engine
+import Model
+
+/// VeRA (Kopiczko et al., 2024, arXiv:2310.11454): one pair of frozen random matrices A (r, max in) and
+/// B (max out, r) shared by every adapted projection, each of which trains only λ_d (r) and λ_b (out):
+///   y = base(x) + λ_b ∘ (B[:out]·(λ_d ∘ (A[:, :in]·x)))
+public enum VeRA: PEFTMethod {
+    public static let name = "vera"
+    public static let reference = "Kopiczko et al. 2024, VeRA: Vector-based Random Matrix Adaptation"
+    public static let options = [
+        MethodOption("r", "256", "rank of the shared random projections"),
+        MethodOption("target_modules", "all-linear", "projections to adapt"),
+        MethodOption("projection_prng_key", "0", "seed of the shared projections A and B"),
+        MethodOption("d_initial", "0.1", "initial value of every λ_d"),
+    ]
+
+    public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
+        let rank = try config.int("r", min: 1)
+        let slots = try config.slots("target_modules")
+        guard let key = UInt64(config.raw("projection_prng_key")) else { throw MethodError("vera: projection_prng_key must be an integer ≥ 0") }
+        let dInitial = try config.float("d_initial")
+        model.freezeAll()
+        let dense = model.layers.flatMap { l in slots.map { l[$0] } }
+        let maxIn = dense.map(\.inFeatures).max() ?? 1, maxOut = dense.map(\.outFeatures).max() ?? 1
+        // Kaiming-uniform with gain √2, as PEFT draws them: bound √(6 / fan_in).
+        let shared = VeRAProjections(
+            a: Parameter(name: "base_model.vera_A", shape: [rank, maxIn], trainable: false),
+            b: Parameter(name: "base_model.vera_B", shape: [maxOut, rank], trainable: false))
+        var rng = RandomGenerator.derived(seed: key, stream: "vera-projections")
+        rng.fillUniform(shared.a.value.pointer, count: shared.a.count, bound: (6 / Float(maxIn)).squareRoot())
+        rng.fillUniform(shared.b.value.pointer, count: shared.b.count, bound: (6 / Float(rank)).squareRoot())
+        var trainable: [Parameter] = [], modules: [String] = []
+        for layer in model.layers {
+            for slot in slots {
+                guard let base = layer[slot] as? DenseLinear else { throw MethodError("vera: \(slot) is already adapted") }
+                let path = "model.layers.\(layer.index).\(slot.module)"
+                let wrapper = VeRALinear(base: base, path: path, shared: shared, rank: rank, dInitial: dInitial)
+                layer[slot] = wrapper
+                trainable += [wrapper.lambdaD, wrapper.lambdaB]
+                modules.append(path)
+            }
+        }
+        return AppliedMethod(name: name, config: config.values, trainable: trainable, targetedModules: modules)
+    }
+}
+
+final class VeRAProjections {
+    let a: Parameter  // (r, maxIn)
+    let b: Parameter  // (maxOut, r)
+    init(a: Parameter, b: Parameter) { self.a = a; self.b = b }
+}
+
+final class VeRALinear: LinearLayer {
+    let base: DenseLinear
+    let shared: VeRAProjections
+    let rank: Int
+    let lambdaD: Parameter
+    let lambdaB: Parameter
+    private var h = GrowableBuffer(), hd = GrowableBuffer(), z = GrowableBuffer()
+    private var dz = GrowableBuffer(), dh = GrowableBuffer()
+
+    var inFeatures: Int { base.inFeatures }
+    var outFeatures: Int { base.outFeatures }
+    /// The shared projections are listed by every wrapper; the model counts each once.
+    var parameters: [Parameter] { base.parameters + [shared.a, shared.b, lambdaD, lambdaB] }
+
+    init(base: DenseLinear, path: String, shared: VeRAProjections, rank: Int, dInitial: Float) {
+        self.base = base
+        self.shared = shared
+        self.rank = rank
+        lambdaD = Parameter(name: "\(path).vera_lambda_d", shape: [rank], decays: false)
+        lambdaB = Parameter(name: "\(path).vera_lambda_b", shape: [base.outFeatures], decays: false)
+        lambdaD.value.buffer.update(repeating: dInitial)
+    }
+
+    private var maxIn: Int { shared.a.shape[1] }
+
+    func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
+        base.forward(x: x, y: y, rows: rows, training: training)
+        let hp = h.reserve(rows * rank), hdp = hd.reserve(rows * rank), zp = z.reserve(rows * outFeatures)
+        // h = x·A[:, :in]ᵀ, then λ_d, then z = (h∘λ_d)·B[:out]ᵀ, then y += λ_b ∘ z
+        GEMM.sgemm(transA: false, transB: true, m: rows, n: rank, k: inFeatures, a: x, lda: inFeatures,
+                   b: shared.a.value.pointer, ldb: maxIn, c: hp, ldc: rank)
+        let ld = lambdaD.value.pointer, lb = lambdaB.value.pointer
+        for r in 0..<rows { for k in 0..<rank { hdp[r * rank + k] = hp[r * rank + k] * ld[k] } }
+        GEMM.sgemm(transA: false, transB: true, m: rows, n: outFeatures, k: rank, a: hdp, lda: rank,
+                   b: shared.b.value.pointer, ldb: rank, c: zp, ldc: outFeatures)
+        for r in 0..<rows { for o in 0..<outFeatures { y[r * outFeatures + o] += lb[o] * zp[r * outFeatures + o] } }
+    }
+
+    func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                  accumulateInput: Bool, rows: Int) {
+        base.backward(dy: dy, x: x, dx: dx, accumulateInput: accumulateInput, rows: rows)
+        let ld = lambdaD.value.pointer, lb = lambdaB.value.pointer
+        let hp = h.pointer, zp = z.pointer
+        let dzp = dz.reserve(rows * outFeatures), dhp = dh.reserve(rows * rank)
+        for r in 0..<rows {
+            for o in 0..<outFeatures {
+                let g = dy[r * outFeatures + o]
+                lambdaB.grad?[o] += g * zp[r * outFeatures + o]
+                dzp[r * outFeatures + o] = g * lb[o]
+            }
+        }
+        // d(h∘λ_d) = dz·B[:out]
+        GEMM.sgemm(transA: false, transB: false, m: rows, n: rank, k: outFeatures, a: dzp, lda: outFeatures,
+                   b: shared.b.value.pointer, ldb: rank, c: dhp, ldc: rank)
+        for r in 0..<rows {
+            for k in 0..<rank {
+                lambdaD.grad?[k] += dhp[r * rank + k] * hp[r * rank + k]
+                dhp[r * rank + k] *= ld[k]
+            }
+        }
+        if let dx {
+            GEMM.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: rank, a: dhp, lda: rank,
+                       b: shared.a.value.pointer, ldb: maxIn, beta: 1, c: dx, ldc: inFeatures)
+        }
+    }
+}
