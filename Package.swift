@@ -33,7 +33,7 @@ let package = Package(
         // Reading models: GGUF (with dequantization) and Hugging Face safetensors folders, onto the decoder.
         .target(name: "Checkpoints", dependencies: ["Engine", "Model", "Tokenizer"], swiftSettings: numericFlags),
         // PEFT methods, one folder each behind one protocol, and the registry the CLI reads.
-        .target(name: "Methods", dependencies: ["Engine", "Model"], swiftSettings: numericFlags),
+        .target(name: "Methods", dependencies: ["Engine", "Model", "Checkpoints"], swiftSettings: numericFlags),
         // AdamW, gradient clipping and accumulation, learning-rate schedules, the training step.
         .target(name: "Training", dependencies: ["Engine", "Model"], swiftSettings: numericFlags),
         .executableTarget(

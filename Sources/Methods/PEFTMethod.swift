@@ -45,6 +45,16 @@ public struct AppliedMethod {
     public let trainable: [Parameter]
     /// Module paths the method changed (`model.layers.0.self_attn.q_proj`), empty for input-side methods.
     public let targetedModules: [String]
+    /// Every parameter the method added to the model, trained or frozen (LoRA-FA's A, VeRA's shared
+    /// projections): what an adapter file holds.
+    public internal(set) var added: [Parameter] = []
+
+    public init(name: String, config: [String: String], trainable: [Parameter], targetedModules: [String]) {
+        self.name = name
+        self.config = config
+        self.trainable = trainable
+        self.targetedModules = targetedModules
+    }
 }
 
 public struct MethodError: Error, CustomStringConvertible {
@@ -129,7 +139,10 @@ public enum MethodRegistry {
                              context: MethodContext = MethodContext()) throws -> AppliedMethod {
         let method = try method(named: name)
         let config = try MethodConfig(method: name, options: method.options, overrides: overrides)
-        return try method.apply(to: model, config: config, context: context)
+        let before = Set(model.parameters.map(ObjectIdentifier.init))
+        var applied = try method.apply(to: model, config: config, context: context)
+        applied.added = model.parameters.filter { !before.contains(ObjectIdentifier($0)) }
+        return applied
     }
 }
 

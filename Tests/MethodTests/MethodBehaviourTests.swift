@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import Methods
 import Model
 import TestSupport
@@ -87,6 +88,22 @@ final class MethodBehaviourTests: XCTestCase {
                 }
             }
             XCTAssertNil(m.embedTokens.grad)
+        }
+    }
+
+    func testEveryAdapterSavesAndLoadsBitExactly() throws {
+        for c in Self.cases where c.method != "full" {
+            let m = model()
+            let applied = try MethodRegistry.apply(c.method, to: m, overrides: c.params, context: MethodContext(seed: 1))
+            var rng = RandomGenerator(seed: 8)
+            for p in applied.trainable { for i in 0..<p.count { p.value[i] += Float(rng.nextUniform() - 0.5) * 0.4 } }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("peftbench-adapter-\(getpid())-\(c.method)").path
+            try AdapterFile.save(applied, to: folder)
+            let fresh = model()
+            let loaded = try AdapterFile.load(from: folder, into: fresh)
+            XCTAssertEqual(loaded.trainable.map(\.name), applied.trainable.map(\.name))
+            for (a, b) in zip(loaded.trainable, applied.trainable) { XCTAssertEqual(a.value.toArray(), b.value.toArray(), a.name) }
+            XCTAssertEqual(fresh.logits(batch), m.logits(batch), "\(c.method) \(c.params)")
         }
     }
 
