@@ -19,6 +19,13 @@ public enum ProcessStats {
 }
 
 extension ProcessStats {
+    /// Restarts the peak-RSS count (Linux ≥ 4.0: writing 5 to /proc/self/clear_refs), so a benchmark's peak covers
+    /// its measured phase rather than loading. Returns false where the kernel refuses.
+    @discardableResult
+    public static func resetPeakRSS() -> Bool {
+        (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil
+    }
+
     /// Minor page faults so far: a step that allocates fresh memory shows up here.
     public static var minorPageFaults: Int {
         var usage = rusage()

@@ -13,7 +13,7 @@ public enum Merging {
         var n = 0
         for layer in model.layers {
             for slot in LinearSlot.allCases {
-                if let lora = layer[slot] as? LoRALinear, lora.magnitude == nil { body(lora); n += 1 }
+                if let lora = layer[slot] as? LoRALinear, lora.mergeable { body(lora); n += 1 }
             }
         }
         return n

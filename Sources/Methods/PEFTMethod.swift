@@ -122,7 +122,7 @@ public struct MethodConfig: Sendable {
 /// Every method peftbench knows, by command-line name.
 public enum MethodRegistry {
     public static let all: [any PEFTMethod.Type] = [
-        FullFineTuning.self, LoRA.self, LoRAFA.self, DoRA.self, VeRA.self, IA3.self, BitFit.self,
+        FullFineTuning.self, LoRA.self, LoRAFA.self, DoRA.self, QLoRA.self, VeRA.self, IA3.self, BitFit.self,
         BottleneckAdapter.self, PromptTuning.self, PTuning.self, PrefixTuning.self,
     ]
 
@@ -139,9 +139,14 @@ public enum MethodRegistry {
                              context: MethodContext = MethodContext()) throws -> AppliedMethod {
         let method = try method(named: name)
         let config = try MethodConfig(method: name, options: method.options, overrides: overrides)
-        let before = Set(model.parameters.map(ObjectIdentifier.init))
+        // Held until the comparison is made: a method that releases base weights (QLoRA) would otherwise let new
+        // parameters reuse their addresses, and so their identities.
+        let baseParameters = model.parameters
+        let before = Set(baseParameters.map(ObjectIdentifier.init))
         var applied = try method.apply(to: model, config: config, context: context)
-        applied.added = model.parameters.filter { !before.contains(ObjectIdentifier($0)) }
+        applied.added = withExtendedLifetime(baseParameters) {
+            model.parameters.filter { !before.contains(ObjectIdentifier($0)) }
+        }
         return applied
     }
 }

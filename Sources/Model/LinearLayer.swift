@@ -15,6 +15,12 @@ public protocol LinearLayer: AnyObject {
     /// Accumulates gradients of trainable parameters; writes dx (adds to it when `accumulateInput`), if given.
     func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
                   accumulateInput: Bool, rows: Int)
+    /// Weights the layer holds outside `parameters` (a base kept quantized), counted as model parameters.
+    var storedElements: Int { get }
+}
+
+extension LinearLayer {
+    public var storedElements: Int { 0 }
 }
 
 /// The plain projection of a pretrained model: weight `(out, in)`, optionally a bias.

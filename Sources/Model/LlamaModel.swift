@@ -85,6 +85,11 @@ public final class LlamaModel {
 
     public var trainableParameters: [Parameter] { parameters.filter(\.trainable) }
 
+    /// Every parameter element, including base weights a method keeps quantized outside `parameters`.
+    public var parameterElementCount: Int {
+        parameters.totalCount + layers.reduce(0) { n, l in n + LinearSlot.allCases.reduce(0) { $0 + l[$1].storedElements } }
+    }
+
     public func parameter(named name: String) -> Parameter? { parameters.first { $0.name == name } }
 
     /// Every projection with its module path (`model.layers.3.self_attn.q_proj`).

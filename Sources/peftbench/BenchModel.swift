@@ -83,7 +83,7 @@ extension ThroughputReport {
         self.init(
             benchmark: benchmark, model: options.model, method: method, batch: options.batch, seq: options.seq,
             steps: steps, threads: BLASRuntime.threads, openblasCore: BLASRuntime.coreName,
-            trainableParameters: method == nil ? nil : params.trainableCount, totalParameters: params.totalCount,
+            trainableParameters: method == nil ? nil : params.trainableCount, totalParameters: model.parameterElementCount,
             stepSeconds: seconds / Double(steps), tokensPerS: Double(tokens) / seconds, gflops: gflops,
             sgemmGflops: ceiling, mfu: gflops / ceiling, peakRssBytes: ProcessStats.peakRSSBytes,
             minorPageFaultsPerStep: faultsPerStep, finalLoss: loss, prefillTokensPerS: prefillTokensPerS)

@@ -30,6 +30,8 @@ struct BenchTrainCommand: ParsableCommand {
             schedule: LearningRateSchedule(kind: .constant, peak: 1e-5, totalSteps: warmup + steps)))
         var rng = RandomGenerator.derived(seed: shape.seed, stream: "bench-tokens")
         let batches = (0..<(warmup + steps)).map { _ in shape.randomBatch(vocab: lm.config.vocabSize, rng: &rng) }
+        // The peak should be training's, not the Float32 load that a quantizing method then releases.
+        ProcessStats.resetPeakRSS()
         var next = 0, loss = 0.0
         let m = measure(steps: steps, warmup: warmup) {
             loss = trainer.step([batches[next]]).loss

@@ -77,7 +77,7 @@ struct MethodsDescribeCommand: ParsableCommand {
         let loaded = try model.load()
         let applied = try parameters.apply(method, to: loaded.model, tokenizer: loaded.tokenizer.map { t in { t.encode($0) } })
         let trainable = applied.trainable.reduce(0) { $0 + $1.count }
-        let total = loaded.model.parameters.reduce(0) { $0 + $1.count }
+        let total = loaded.model.parameterElementCount
         let d = Description(method: method, model: model.model, trainable: trainable, total: total,
                             trainablePercent: 100 * Double(trainable) / Double(total), config: applied.config,
                             targetModules: applied.targetedModules)

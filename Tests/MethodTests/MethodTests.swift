@@ -15,7 +15,8 @@ final class ParameterCountTests: XCTestCase {
         let m = LlamaModel(config: Self.smol, seed: nil, trainable: false)
         let applied = try MethodRegistry.apply(method, to: m, overrides: overrides)
         XCTAssertEqual(applied.trainable.reduce(0) { $0 + $1.count }, m.trainableParameters.totalCount)
-        return (m.trainableParameters.totalCount, m.parameters.totalCount)
+        XCTAssertEqual(m.parameterElementCount - applied.added.reduce(0) { $0 + $1.count }, 134_515_008, "\(method): base elements")
+        return (m.trainableParameters.totalCount, m.parameterElementCount)
     }
 
     /// The figures Hugging Face PEFT's print_trainable_parameters gives for SmolLM2-135M.
@@ -24,6 +25,7 @@ final class ParameterCountTests: XCTestCase {
         XCTAssertEqual(try count("lora", ["r": "8", "target_modules": "q_proj,v_proj"]).trainable, 460_800)
         XCTAssertEqual(try count("dora", ["r": "8"]).trainable, 2_597_760)
         XCTAssertEqual(try count("ia3").trainable, 57_600)
+        XCTAssertEqual(try count("qlora", ["r": "8"]).trainable, 2_442_240)
         XCTAssertEqual(try count("prompt", ["num_virtual_tokens": "20"]).trainable, 11_520)
         XCTAssertEqual(try count("prefix", ["num_virtual_tokens": "20"]).trainable, 230_400)
         XCTAssertEqual(try count("prefix", ["num_virtual_tokens": "20", "prefix_projection": "true", "encoder_hidden_size": "128"]).trainable, 1_514_624)

@@ -7,7 +7,9 @@ import Model
 /// W' = W₀ + s·B·A:  y = (m / ‖W'‖) ∘ (x·W₀ᵀ + s·(drop(x)·Aᵀ)·Bᵀ), with ‖W'‖ treated as a constant in backward as
 /// PEFT does. Shapes: A (r, in), B (out, r), m (out).
 final class LoRALinear: LinearLayer {
-    let base: DenseLinear
+    let base: any LinearLayer
+    /// The base as a plain Float32 projection, when it is one: DoRA's norms and merging need its weight.
+    let denseBase: DenseLinear?
     let a: Parameter
     let b: Parameter
     let magnitude: Parameter?
@@ -34,10 +36,13 @@ final class LoRALinear: LinearLayer {
     var inFeatures: Int { base.inFeatures }
     var outFeatures: Int { base.outFeatures }
     var parameters: [Parameter] { base.parameters + [a, b] + (magnitude.map { [$0] } ?? []) }
+    var storedElements: Int { base.storedElements }
 
-    init(base: DenseLinear, path: String, rank: Int, alpha: Float, rsLoRA: Bool, dropout: Float, trainA: Bool,
+    init(base: any LinearLayer, path: String, rank: Int, alpha: Float, rsLoRA: Bool, dropout: Float, trainA: Bool,
          dora: Bool, seed: UInt64) {
         self.base = base
+        denseBase = base as? DenseLinear
+        precondition(!dora || denseBase != nil, "DoRA needs a Float32 base weight")
         self.rank = rank
         scaling = rsLoRA ? alpha / Float(rank).squareRoot() : alpha / Float(rank)
         self.dropout = dropout
@@ -49,7 +54,7 @@ final class LoRALinear: LinearLayer {
         if dora {
             // m starts at the row norms of W₀ (B = 0), so the adapted layer starts as the base layer.
             let m = Parameter(name: "\(path).lora_magnitude_vector", shape: [base.outFeatures])
-            let w = base.weight.value.pointer
+            let w = denseBase!.weight.value.pointer
             for o in 0..<base.outFeatures {
                 let row = w + o * base.inFeatures
                 m.value[o] = VectorOps.dot(row, row, base.inFeatures).squareRoot()
@@ -103,7 +108,7 @@ final class LoRALinear: LinearLayer {
             for o in 0..<outFeatures { scale[o] = m.value[o] / norms[o] }
             return
         }
-        let w = base.weight.value.pointer, av = a.value.pointer, bv = b.value.pointer
+        let w = denseBase!.weight.value.pointer, av = a.value.pointer, bv = b.value.pointer
         withUnsafeTemporaryAllocation(of: Float.self, capacity: inFeatures) { rowBuffer in
             let row = rowBuffer.baseAddress!
             for o in 0..<outFeatures {
@@ -165,9 +170,11 @@ final class LoRALinear: LinearLayer {
 
     // MARK: merge
 
-    /// W₀ ← W₀ + s·B·A (LoRA only): inference then runs the base layer alone.
+    /// W₀ ← W₀ + s·B·A (LoRA on a Float32 base): inference then runs the base layer alone.
+    var mergeable: Bool { magnitude == nil && denseBase != nil }
+
     func merge() {
-        precondition(magnitude == nil, "DoRA adapters are not merged in place")
+        precondition(mergeable, "only LoRA on a Float32 base merges in place")
         guard !merged else { return }
         addDelta(sign: 1)
         merged = true
@@ -182,7 +189,7 @@ final class LoRALinear: LinearLayer {
     private func addDelta(sign: Float) {
         GEMM.sgemm(transA: false, transB: false, m: outFeatures, n: inFeatures, k: rank, alpha: sign * scaling,
                    a: b.value.pointer, lda: rank, b: a.value.pointer, ldb: inFeatures, beta: 1,
-                   c: base.weight.value.pointer, ldc: inFeatures)
-        base.weight.markModified()
+                   c: denseBase!.weight.value.pointer, ldc: inFeatures)
+        denseBase!.weight.markModified()
     }
 }

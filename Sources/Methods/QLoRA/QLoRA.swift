@@ -1,0 +1,75 @@
+import Engine
+import Model
+
+/// QLoRA (Dettmers et al., 2023, arXiv:2305.14314): the frozen projections stored as double-quantized NF4 and
+/// dequantized on the fly, forward and backward; LoRA on top.
+public enum QLoRA: PEFTMethod {
+    public static let name = "qlora"
+    public static let reference = "Dettmers et al. 2023, QLoRA: Efficient Finetuning of Quantized LLMs"
+    public static let options = loraOptions
+
+    public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
+        let rank = try config.int("r", min: 1)
+        let alpha = try config.float("lora_alpha")
+        let dropout = try config.float("lora_dropout", range: 0...0.99)
+        let slots = try config.slots("target_modules")
+        let rs = try config.bool("use_rslora")
+        model.freezeAll()
+        let scratch = DequantizationScratch()
+        var trainable: [Parameter] = [], modules: [String] = []
+        for layer in model.layers {
+            for slot in slots {
+                guard let dense = layer[slot] as? DenseLinear else { throw MethodError("qlora: \(slot) is already adapted") }
+                let path = "model.layers.\(layer.index).\(slot.module)"
+                let base = NF4Linear(dense, scratch: scratch)
+                let wrapper = LoRALinear(base: base, path: path, rank: rank, alpha: alpha, rsLoRA: rs, dropout: dropout,
+                                         trainA: true, dora: false, seed: context.seed)
+                layer[slot] = wrapper
+                trainable += [wrapper.a, wrapper.b]
+                modules.append(path)
+            }
+        }
+        return AppliedMethod(name: name, config: config.values, trainable: trainable, targetedModules: modules)
+    }
+}
+
+/// One Float32 matrix that every quantized layer dequantizes into just before its product: layers run one at a
+/// time, so the model holds a single full-precision weight at any moment.
+final class DequantizationScratch {
+    var buffer = GrowableBuffer()
+}
+
+/// A frozen projection kept as NF4; its Float32 weight is released.
+final class NF4Linear: LinearLayer {
+    let inFeatures: Int
+    let outFeatures: Int
+    let weight: NF4Matrix
+    let scratch: DequantizationScratch
+
+    init(_ dense: DenseLinear, scratch: DequantizationScratch) {
+        inFeatures = dense.inFeatures
+        outFeatures = dense.outFeatures
+        weight = NF4Matrix(dense.weight.value.pointer, rows: dense.outFeatures, cols: dense.inFeatures)
+        self.scratch = scratch
+    }
+
+    var parameters: [Parameter] { [] }
+    var storedElements: Int { inFeatures * outFeatures }
+
+    private func dequantized() -> UnsafePointer<Float> {
+        let w = scratch.buffer.reserve(inFeatures * outFeatures)
+        weight.dequantize(into: w)
+        return UnsafePointer(w)
+    }
+
+    func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
+        GEMM.linearForward(x: x, weight: dequantized(), y: y, rows: rows, inFeatures: inFeatures, outFeatures: outFeatures)
+    }
+
+    func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                  accumulateInput: Bool, rows: Int) {
+        guard let dx else { return }
+        GEMM.linearBackwardInput(dy: dy, weight: dequantized(), dx: dx, rows: rows, inFeatures: inFeatures,
+                                 outFeatures: outFeatures, accumulate: accumulateInput)
+    }
+}
