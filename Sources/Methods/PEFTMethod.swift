@@ -48,6 +48,8 @@ public struct AppliedMethod {
     /// Every parameter the method added to the model, trained or frozen (LoRA-FA's A, VeRA's shared
     /// projections): what an adapter file holds.
     public internal(set) var added: [Parameter] = []
+    /// What the method adds to the training loop (AdaLoRA's regulariser and rank allocation).
+    public internal(set) var hooks = TrainingHooks()
 
     public init(name: String, config: [String: String], trainable: [Parameter], targetedModules: [String]) {
         self.name = name
@@ -122,7 +124,7 @@ public struct MethodConfig: Sendable {
 /// Every method peftbench knows, by command-line name.
 public enum MethodRegistry {
     public static let all: [any PEFTMethod.Type] = [
-        FullFineTuning.self, LoRA.self, LoRAFA.self, DoRA.self, QLoRA.self, VeRA.self, IA3.self, BitFit.self,
+        FullFineTuning.self, LoRA.self, LoRAFA.self, DoRA.self, QLoRA.self, AdaLoRA.self, VeRA.self, IA3.self, BitFit.self,
         BottleneckAdapter.self, PromptTuning.self, PTuning.self, PrefixTuning.self,
     ]
 

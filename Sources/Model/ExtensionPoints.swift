@@ -31,3 +31,15 @@ public protocol KeyValuePrefixSource: AnyObject {
     /// Called after the decoder's backward: turn the accumulated prefix gradients into parameter gradients.
     func finishBackward()
 }
+
+/// What a method adds to the training loop beyond the forward and backward: a regulariser whose value joins the
+/// loss (and whose gradient it accumulates itself), and work after each optimizer update (AdaLoRA's rank
+/// allocation). The step number given is the count of updates done so far.
+public struct TrainingHooks {
+    public var regularizer: (() -> Double)?
+    public var afterUpdate: ((Int) -> Void)?
+    public init(regularizer: (() -> Double)? = nil, afterUpdate: ((Int) -> Void)? = nil) {
+        self.regularizer = regularizer
+        self.afterUpdate = afterUpdate
+    }
+}

@@ -29,6 +29,8 @@ public final class Trainer {
     public let settings: Settings
     public let optimizer: AdamW
     public private(set) var step = 0
+    /// The method's additions to the loop (see `TrainingHooks`).
+    public var hooks = TrainingHooks()
 
     public init(model: LlamaModel, settings: Settings) {
         self.model = model
@@ -45,11 +47,15 @@ public final class Trainer {
         for batch in microBatches where batch.targetCount > 0 {
             lossSum += model.forwardBackward(batch, gradScale: scale).sum
         }
-        let loss = lossSum / Double(max(1, tokens))
+        // The reported loss includes the method's regulariser, as the reference adds it to the model's loss.
+        let loss = lossSum / Double(max(1, tokens)) + (hooks.regularizer?() ?? 0)
         let norm = GradientClipping.clip(params, maxNorm: settings.maxGradNorm)
         let lr = settings.schedule.rate(at: step)
         let diverged = !loss.isFinite || !norm.isFinite
-        if !diverged { optimizer.update(learningRate: lr) }
+        if !diverged {
+            optimizer.update(learningRate: lr)
+            hooks.afterUpdate?(step + 1)
+        }
         defer { step += 1 }
         return StepReport(step: step, loss: loss, tokens: tokens, learningRate: lr, gradientNorm: norm, diverged: diverged)
     }

@@ -25,9 +25,10 @@ struct BenchTrainCommand: ParsableCommand {
     func run() throws {
         runtime.apply()
         let lm = try shape.load()
-        try parameters.apply(method, to: lm, seed: shape.seed)
+        let applied = try parameters.apply(method, to: lm, seed: shape.seed, totalSteps: warmup + steps)
         let trainer = Trainer(model: lm, settings: .init(
             schedule: LearningRateSchedule(kind: .constant, peak: 1e-5, totalSteps: warmup + steps)))
+        trainer.hooks = applied.hooks
         var rng = RandomGenerator.derived(seed: shape.seed, stream: "bench-tokens")
         let batches = (0..<(warmup + steps)).map { _ in shape.randomBatch(vocab: lm.config.vocabSize, rng: &rng) }
         // The peak should be training's, not the Float32 load that a quantizing method then releases.

@@ -26,10 +26,17 @@ struct MethodParameters: ParsableArguments {
         return out
     }
 
-    /// Installs `method` on `model` with these parameters.
-    func apply(_ method: String, to model: LlamaModel, tokenizer: ((String) -> [Int32])? = nil, seed: UInt64 = 0) throws -> AppliedMethod {
+    /// Installs `method` on `model` with these parameters; a method that needs the run's length (AdaLoRA's
+    /// total_step) gets `totalSteps` unless it was given.
+    func apply(_ method: String, to model: LlamaModel, tokenizer: ((String) -> [Int32])? = nil, seed: UInt64 = 0,
+               totalSteps: Int? = nil) throws -> AppliedMethod {
         do {
-            return try MethodRegistry.apply(method, to: model, overrides: try parsed(),
+            var overrides = try parsed()
+            if let totalSteps, overrides["total_step"] == nil,
+               try MethodRegistry.method(named: method).options.contains(where: { $0.name == "total_step" }) {
+                overrides["total_step"] = String(totalSteps)
+            }
+            return try MethodRegistry.apply(method, to: model, overrides: overrides,
                                             context: MethodContext(seed: seed, tokenize: tokenizer))
         } catch let e as MethodError {
             throw ValidationError(e.description)

@@ -14,6 +14,7 @@ final class MethodBehaviourTests: XCTestCase {
         ("lora-fa", ["r": "4"], true),
         ("dora", ["r": "4"], true),
         ("qlora", ["r": "4"], false),
+        ("adalora", ["init_r": "6", "target_r": "2", "total_step": "10"], true),
         ("vera", ["r": "8"], true),
         ("ia3", [:], true),
         ("bitfit", [:], true),
@@ -59,7 +60,9 @@ final class MethodBehaviourTests: XCTestCase {
             if c.method == "dora" { DoRA.holdNorms(in: m, true) }
             defer { DoRA.holdNorms(in: m, false) }
             let relu = c.method == "ptuning" || (c.method == "adapter" && c.params["non_linearity"] != "swish")
-            let check = GradientCheck(epsilon: 3e-3, tolerance: 3e-2, kinks: relu)
+            // AdaLoRA's singular values enter the output linearly and some have tiny gradients: a larger step keeps
+            // Float32 noise below them.
+            let check = GradientCheck(epsilon: c.method == "adalora" ? 1e-2 : 3e-3, tolerance: 3e-2, kinks: relu)
             for p in applied.trainable {
                 check.run("\(c.method) \(p.name)", values: p.value.pointer, analytic: p.grad!.pointer, count: p.count) {
                     m.loss(batch).mean

@@ -31,6 +31,7 @@ final class ParameterCountTests: XCTestCase {
         XCTAssertEqual(try count("prefix", ["num_virtual_tokens": "20", "prefix_projection": "true", "encoder_hidden_size": "128"]).trainable, 1_514_624)
         XCTAssertEqual(try count("ptuning", ["num_virtual_tokens": "20", "encoder_hidden_size": "128"]).trainable, 176_192)
         XCTAssertEqual(try count("vera", ["r": "256"]).trainable, 209_280)
+        XCTAssertEqual(try count("adalora", ["init_r": "12"]).trainable, 3_665_880)
         let full = try count("full")
         XCTAssertEqual(full.trainable, 134_515_008)
         XCTAssertEqual(full.total, 134_515_008)
