@@ -156,3 +156,26 @@ public enum MethodRegistry {
 /// PyTorch's `kaiming_uniform_(a=√5)` bound for a fan-in: the default initialisation of `nn.Linear` weights and
 /// of LoRA's A.
 func kaimingUniformBound(fanIn: Int) -> Float { 1 / Float(fanIn).squareRoot() }
+
+/// Replaces each targeted projection of every layer by what `wrap` builds around it (from the plain projection,
+/// its module path and slot), and collects the parameters each wrapper says train. Shared by the methods that wrap
+/// projections, as PEFT's `_create_and_replace` is.
+func wrapProjections(_ model: LlamaModel, slots: [LinearSlot], method: String,
+                     _ wrap: (DenseLinear, String, LinearSlot) throws -> (layer: any LinearLayer, trains: [Parameter])) throws
+    -> (trainable: [Parameter], modules: [String]) {
+    model.freezeAll()
+    var trainable: [Parameter] = [], modules: [String] = []
+    for layer in model.layers {
+        for slot in slots {
+            guard let dense = layer[slot] as? DenseLinear else {
+                throw MethodError("\(method): model.layers.\(layer.index).\(slot.module) is already adapted")
+            }
+            let path = "model.layers.\(layer.index).\(slot.module)"
+            let wrapped = try wrap(dense, path, slot)
+            layer[slot] = wrapped.layer
+            trainable += wrapped.trains
+            modules.append(path)
+        }
+    }
+    return (trainable, modules)
+}

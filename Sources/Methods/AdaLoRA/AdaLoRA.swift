@@ -37,17 +37,11 @@ public enum AdaLoRA: PEFTMethod {
             throw MethodError("adalora: tinit \(schedule.tinit) leaves no budgeting phase before total_step − tfinal")
         }
         let weight = try config.float("orth_reg_weight", range: 0...Float.greatestFiniteMagnitude)
-        model.freezeAll()
-        var layers: [SVDLinear] = [], modules: [String] = []
-        for layer in model.layers {
-            for slot in slots {
-                guard let base = layer[slot] as? DenseLinear else { throw MethodError("adalora: \(slot) is already adapted") }
-                let path = "model.layers.\(layer.index).\(slot.module)"
-                let wrapper = SVDLinear(base: base, path: path, rank: initR, alpha: alpha, dropout: dropout, seed: context.seed)
-                layer[slot] = wrapper
-                layers.append(wrapper)
-                modules.append(path)
-            }
+        var layers: [SVDLinear] = []
+        let (_, modules) = try wrapProjections(model, slots: slots, method: name) { dense, path, _ in
+            let w = SVDLinear(base: dense, path: path, rank: initR, alpha: alpha, dropout: dropout, seed: context.seed)
+            layers.append(w)
+            return (w, [w.a, w.e, w.b])
         }
         var applied = AppliedMethod(name: name, config: config.values, trainable: layers.flatMap { [$0.a, $0.e, $0.b] },
                                     targetedModules: modules)

@@ -20,17 +20,9 @@ public enum BottleneckAdapter: PEFTMethod {
         let placement = try config.string("placement", allowed: ["houlsby", "mlp"])
         let swish = try config.string("non_linearity", allowed: ["relu", "swish"]) == "swish"
         let slots: [LinearSlot] = placement == "houlsby" ? [.o_proj, .down_proj] : [.down_proj]
-        model.freezeAll()
-        var trainable: [Parameter] = [], modules: [String] = []
-        for layer in model.layers {
-            for slot in slots {
-                guard let base = layer[slot] as? DenseLinear else { throw MethodError("adapter: \(slot) is already adapted") }
-                let path = "model.layers.\(layer.index).\(slot.module)"
-                let wrapper = AdapterLinear(base: base, path: path, size: size, swish: swish, seed: context.seed)
-                layer[slot] = wrapper
-                trainable += wrapper.adapterParameters
-                modules.append(path)
-            }
+        let (trainable, modules) = try wrapProjections(model, slots: slots, method: name) { dense, path, _ in
+            let w = AdapterLinear(base: dense, path: path, size: size, swish: swish, seed: context.seed)
+            return (w, w.adapterParameters)
         }
         return AppliedMethod(name: name, config: config.values, trainable: trainable, targetedModules: modules)
     }

@@ -10,17 +10,9 @@ public enum BitFit: PEFTMethod {
 
     public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
         let slots = try config.slots("target_modules")
-        model.freezeAll()
-        var trainable: [Parameter] = [], modules: [String] = []
-        for layer in model.layers {
-            for slot in slots {
-                guard let dense = layer[slot] as? DenseLinear else { throw MethodError("bitfit: \(slot) is already adapted") }
-                let path = "model.layers.\(layer.index).\(slot.module)"
-                let wrapper = BiasLinear(base: dense, path: path)
-                layer[slot] = wrapper
-                trainable.append(wrapper.bias)
-                modules.append(path)
-            }
+        let (trainable, modules) = try wrapProjections(model, slots: slots, method: name) { dense, path, _ in
+            let w = BiasLinear(base: dense, path: path)
+            return (w, [w.bias])
         }
         return AppliedMethod(name: name, config: config.values, trainable: trainable, targetedModules: modules)
     }

@@ -15,17 +15,9 @@ public enum IA3: PEFTMethod {
         let slots = try config.slots("target_modules")
         let inputSide = Set(try config.slots("feedforward_modules"))
         guard inputSide.isSubset(of: Set(slots)) else { throw MethodError("ia3: feedforward_modules must be among target_modules") }
-        model.freezeAll()
-        var trainable: [Parameter] = [], modules: [String] = []
-        for layer in model.layers {
-            for slot in slots {
-                guard let dense = layer[slot] as? DenseLinear else { throw MethodError("ia3: \(slot) is already adapted") }
-                let path = "model.layers.\(layer.index).\(slot.module)"
-                let wrapper = IA3Linear(base: dense, path: path, onInput: inputSide.contains(slot))
-                layer[slot] = wrapper
-                trainable.append(wrapper.scale)
-                modules.append(path)
-            }
+        let (trainable, modules) = try wrapProjections(model, slots: slots, method: name) { dense, path, slot in
+            let w = IA3Linear(base: dense, path: path, onInput: inputSide.contains(slot))
+            return (w, [w.scale])
         }
         return AppliedMethod(name: name, config: config.values, trainable: trainable, targetedModules: modules)
     }

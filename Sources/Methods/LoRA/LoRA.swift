@@ -10,28 +10,26 @@ let loraOptions: [MethodOption] = [
     MethodOption("use_rslora", "false", "scale by lora_alpha/√r (rank-stabilised LoRA)"),
 ]
 
-/// Wraps the chosen projections of every layer; shared by LoRA, LoRA-FA and DoRA.
-func installLoRA(on model: LlamaModel, config: MethodConfig, context: MethodContext, trainA: Bool, dora: Bool) throws -> AppliedMethod {
-    let rank = try config.int("r", min: 1)
-    let alpha = try config.float("lora_alpha")
-    let dropout = try config.float("lora_dropout", range: 0...0.99)
-    let slots = try config.slots("target_modules")
-    let rs = try config.bool("use_rslora")
-    model.freezeAll()
-    var trainable: [Parameter] = []
-    var modules: [String] = []
-    for layer in model.layers {
-        for slot in slots {
-            guard let dense = layer[slot] as? DenseLinear else {
-                throw MethodError("\(config.method): model.layers.\(layer.index).\(slot.module) is already adapted")
-            }
-            let path = "model.layers.\(layer.index).\(slot.module)"
-            let wrapper = LoRALinear(base: dense, path: path, rank: rank, alpha: alpha, rsLoRA: rs, dropout: dropout,
-                                     trainA: trainA, dora: dora, seed: context.seed)
-            layer[slot] = wrapper
-            trainable += [wrapper.a, wrapper.b].filter(\.trainable) + (wrapper.magnitude.map { [$0] } ?? [])
-            modules.append(path)
-        }
+/// The LoRA options in force.
+struct LoRASettings {
+    let rank: Int, alpha: Float, dropout: Float, slots: [LinearSlot], rsLoRA: Bool
+    init(_ config: MethodConfig) throws {
+        rank = try config.int("r", min: 1)
+        alpha = try config.float("lora_alpha")
+        dropout = try config.float("lora_dropout", range: 0...0.99)
+        slots = try config.slots("target_modules")
+        rsLoRA = try config.bool("use_rslora")
+    }
+}
+
+/// Wraps the chosen projections of every layer; shared by LoRA, LoRA-FA, DoRA and QLoRA.
+func installLoRA(on model: LlamaModel, config: MethodConfig, context: MethodContext, trainA: Bool, dora: Bool,
+                 base: (DenseLinear) -> any LinearLayer = { $0 }) throws -> AppliedMethod {
+    let s = try LoRASettings(config)
+    let (trainable, modules) = try wrapProjections(model, slots: s.slots, method: config.method) { dense, path, _ in
+        let w = LoRALinear(base: base(dense), path: path, rank: s.rank, alpha: s.alpha, rsLoRA: s.rsLoRA,
+                           dropout: s.dropout, trainA: trainA, dora: dora, seed: context.seed)
+        return (w, [w.a, w.b].filter(\.trainable) + (w.magnitude.map { [$0] } ?? []))
     }
     return AppliedMethod(name: config.method, config: config.values, trainable: trainable, targetedModules: modules)
 }

@@ -9,27 +9,10 @@ public enum QLoRA: PEFTMethod {
     public static let options = loraOptions
 
     public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
-        let rank = try config.int("r", min: 1)
-        let alpha = try config.float("lora_alpha")
-        let dropout = try config.float("lora_dropout", range: 0...0.99)
-        let slots = try config.slots("target_modules")
-        let rs = try config.bool("use_rslora")
-        model.freezeAll()
         let scratch = DequantizationScratch()
-        var trainable: [Parameter] = [], modules: [String] = []
-        for layer in model.layers {
-            for slot in slots {
-                guard let dense = layer[slot] as? DenseLinear else { throw MethodError("qlora: \(slot) is already adapted") }
-                let path = "model.layers.\(layer.index).\(slot.module)"
-                let base = NF4Linear(dense, scratch: scratch)
-                let wrapper = LoRALinear(base: base, path: path, rank: rank, alpha: alpha, rsLoRA: rs, dropout: dropout,
-                                         trainA: true, dora: false, seed: context.seed)
-                layer[slot] = wrapper
-                trainable += [wrapper.a, wrapper.b]
-                modules.append(path)
-            }
+        return try installLoRA(on: model, config: config, context: context, trainA: true, dora: false) {
+            NF4Linear($0, scratch: scratch)
         }
-        return AppliedMethod(name: name, config: config.values, trainable: trainable, targetedModules: modules)
     }
 }
 

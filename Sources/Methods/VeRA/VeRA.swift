@@ -29,16 +29,9 @@ public enum VeRA: PEFTMethod {
         var rng = RandomGenerator.derived(seed: key, stream: "vera-projections")
         rng.fillUniform(shared.a.value.pointer, count: shared.a.count, bound: (6 / Float(maxIn)).squareRoot())
         rng.fillUniform(shared.b.value.pointer, count: shared.b.count, bound: (6 / Float(rank)).squareRoot())
-        var trainable: [Parameter] = [], modules: [String] = []
-        for layer in model.layers {
-            for slot in slots {
-                guard let base = layer[slot] as? DenseLinear else { throw MethodError("vera: \(slot) is already adapted") }
-                let path = "model.layers.\(layer.index).\(slot.module)"
-                let wrapper = VeRALinear(base: base, path: path, shared: shared, rank: rank, dInitial: dInitial)
-                layer[slot] = wrapper
-                trainable += [wrapper.lambdaD, wrapper.lambdaB]
-                modules.append(path)
-            }
+        let (trainable, modules) = try wrapProjections(model, slots: slots, method: name) { dense, path, _ in
+            let w = VeRALinear(base: dense, path: path, shared: shared, rank: rank, dInitial: dInitial)
+            return (w, [w.lambdaD, w.lambdaB])
         }
         return AppliedMethod(name: name, config: config.values, trainable: trainable, targetedModules: modules)
     }
