@@ -179,3 +179,9 @@ func wrapProjections(_ model: LlamaModel, slots: [LinearSlot], method: String,
     }
     return (trainable, modules)
 }
+
+/// One Float32 weight-sized matrix shared by every layer of a method that needs a full weight for a moment (a
+/// QLoRA base dequantized before its product, DoRA's adapted weight for its norms): layers run one at a time.
+final class WeightScratch {
+    var buffer = GrowableBuffer()
+}

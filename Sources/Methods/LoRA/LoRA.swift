@@ -26,9 +26,10 @@ struct LoRASettings {
 func installLoRA(on model: LlamaModel, config: MethodConfig, context: MethodContext, trainA: Bool, dora: Bool,
                  base: (DenseLinear) -> any LinearLayer = { $0 }) throws -> AppliedMethod {
     let s = try LoRASettings(config)
+    let scratch = dora ? WeightScratch() : nil
     let (trainable, modules) = try wrapProjections(model, slots: s.slots, method: config.method) { dense, path, _ in
         let w = LoRALinear(base: base(dense), path: path, rank: s.rank, alpha: s.alpha, rsLoRA: s.rsLoRA,
-                           dropout: s.dropout, trainA: trainA, dora: dora, seed: context.seed)
+                           dropout: s.dropout, trainA: trainA, dora: dora, scratch: scratch, seed: context.seed)
         return (w, [w.a, w.b].filter(\.trainable) + (w.magnitude.map { [$0] } ?? []))
     }
     return AppliedMethod(name: config.method, config: config.values, trainable: trainable, targetedModules: modules)

@@ -38,11 +38,15 @@ final class LoRALinear: LinearLayer {
     var parameters: [Parameter] { base.parameters + [a, b] + (magnitude.map { [$0] } ?? []) }
     var storedElements: Int { base.storedElements }
 
+    /// DoRA forms the adapted weight here to take its row norms.
+    private let scratch: WeightScratch?
+
     init(base: any LinearLayer, path: String, rank: Int, alpha: Float, rsLoRA: Bool, dropout: Float, trainA: Bool,
-         dora: Bool, seed: UInt64) {
+         dora: Bool, scratch: WeightScratch? = nil, seed: UInt64) {
         self.base = base
         denseBase = base as? DenseLinear
         precondition(!dora || denseBase != nil, "DoRA needs a Float32 base weight")
+        self.scratch = dora ? (scratch ?? WeightScratch()) : nil
         self.rank = rank
         scaling = rsLoRA ? alpha / Float(rank).squareRoot() : alpha / Float(rank)
         self.dropout = dropout
@@ -80,10 +84,12 @@ final class LoRALinear: LinearLayer {
             updateRowScale(recomputeNorms: !holdRowNorms)
             let zp = z.reserve(rows * outFeatures)
             zp.update(from: y, count: rows * outFeatures)
-            let scale = rowScale.pointer
-            for r in 0..<rows {
-                let row = y + r * outFeatures
-                for o in 0..<outFeatures { row[o] *= scale[o] }
+            let scale = rowScale.pointer, outF = outFeatures
+            Parallel.forChunks(rows, minimumPerThread: max(1, 32_768 / outF)) { range in
+                for r in range {
+                    let row = y + r * outF
+                    for o in 0..<outF { row[o] *= scale[o] }
+                }
             }
         }
     }
@@ -100,25 +106,22 @@ final class LoRALinear: LinearLayer {
         return UnsafePointer(out)
     }
 
-    /// m / ‖W₀ + s·B·A‖ per output row; the adapted weight is formed one row at a time, never whole.
+    /// m / ‖W₀ + s·B·A‖ per output row, the adapted weight formed in the shared scratch by one product.
     private func updateRowScale(recomputeNorms: Bool) {
-        guard let m = magnitude else { return }
+        guard let m = magnitude, let scratch else { return }
         let scale = rowScale.reserve(outFeatures), norms = rowNorm.reserve(outFeatures)
-        guard recomputeNorms else {
-            for o in 0..<outFeatures { scale[o] = m.value[o] / norms[o] }
-            return
-        }
-        let w = denseBase!.weight.value.pointer, av = a.value.pointer, bv = b.value.pointer
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: inFeatures) { rowBuffer in
-            let row = rowBuffer.baseAddress!
-            for o in 0..<outFeatures {
-                row.update(from: w + o * inFeatures, count: inFeatures)
-                for k in 0..<rank { VectorOps.axpy(scaling * bv[o * rank + k], av + k * inFeatures, row, inFeatures) }
-                let norm = VectorOps.dot(row, row, inFeatures).squareRoot()
-                norms[o] = norm
-                scale[o] = m.value[o] / norm
+        if recomputeNorms {
+            let n = outFeatures * inFeatures
+            let w = scratch.buffer.reserve(n)
+            w.update(from: denseBase!.weight.value.pointer, count: n)
+            GEMM.sgemm(transA: false, transB: false, m: outFeatures, n: inFeatures, k: rank, alpha: scaling,
+                       a: b.value.pointer, lda: rank, b: a.value.pointer, ldb: inFeatures, beta: 1, c: w, ldc: inFeatures)
+            let cols = inFeatures
+            Parallel.forChunks(outFeatures, minimumPerThread: max(1, 32_768 / cols)) { rows in
+                for o in rows { norms[o] = VectorOps.dot(w + o * cols, w + o * cols, cols).squareRoot() }
             }
         }
+        for o in 0..<outFeatures { scale[o] = m.value[o] / norms[o] }
     }
 
     // MARK: backward
@@ -129,15 +132,24 @@ final class LoRALinear: LinearLayer {
         var grad = dy
         if let m = magnitude {
             // dm_o = Σ_rows dy·z / ‖W'‖_o ;  dz = dy ∘ m/‖W'‖
-            let zp = z.pointer, scale = rowScale.pointer, norms = rowNorm.pointer
-            let dzp = dz.reserve(rows * outFeatures)
+            let zp = z.pointer, scale = rowScale.pointer, norms = rowNorm.pointer, outF = outFeatures
+            let dzp = dz.reserve(rows * outF)
             if let dm = m.grad?.pointer {
-                for r in 0..<rows {
-                    for o in 0..<outFeatures { dm[o] += dy[r * outFeatures + o] * zp[r * outFeatures + o] / norms[o] }
+                // Σ over rows first, one division per output.
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: outF) { sums in
+                    let acc = sums.baseAddress!
+                    acc.update(repeating: 0, count: outF)
+                    for r in 0..<rows {
+                        let dyr = dy + r * outF, zr = zp + r * outF
+                        for o in 0..<outF { acc[o] += dyr[o] * zr[o] }
+                    }
+                    for o in 0..<outF { dm[o] += acc[o] / norms[o] }
                 }
             }
-            for r in 0..<rows {
-                for o in 0..<outFeatures { dzp[r * outFeatures + o] = dy[r * outFeatures + o] * scale[o] }
+            Parallel.forChunks(rows, minimumPerThread: max(1, 32_768 / outF)) { range in
+                for r in range {
+                    for o in 0..<outF { dzp[r * outF + o] = dy[r * outF + o] * scale[o] }
+                }
             }
             grad = UnsafePointer(dzp)
         }

@@ -9,17 +9,11 @@ public enum QLoRA: PEFTMethod {
     public static let options = loraOptions
 
     public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
-        let scratch = DequantizationScratch()
+        let scratch = WeightScratch()
         return try installLoRA(on: model, config: config, context: context, trainA: true, dora: false) {
             NF4Linear($0, scratch: scratch)
         }
     }
-}
-
-/// One Float32 matrix that every quantized layer dequantizes into just before its product: layers run one at a
-/// time, so the model holds a single full-precision weight at any moment.
-final class DequantizationScratch {
-    var buffer = GrowableBuffer()
 }
 
 /// A frozen projection kept as NF4; its Float32 weight is released.
@@ -27,9 +21,9 @@ final class NF4Linear: LinearLayer {
     let inFeatures: Int
     let outFeatures: Int
     let weight: NF4Matrix
-    let scratch: DequantizationScratch
+    let scratch: WeightScratch
 
-    init(_ dense: DenseLinear, scratch: DequantizationScratch) {
+    init(_ dense: DenseLinear, scratch: WeightScratch) {
         inFeatures = dense.inFeatures
         outFeatures = dense.outFeatures
         weight = NF4Matrix(dense.weight.value.pointer, rows: dense.outFeatures, cols: dense.inFeatures)

@@ -40,6 +40,9 @@ public enum VeRA: PEFTMethod {
 final class VeRAProjections {
     let a: Parameter  // (r, maxIn)
     let b: Parameter  // (maxOut, r)
+    /// Temporaries of whichever layer is running (layers run one at a time): (h∘λ_d), its product with B, and
+    /// their gradients. Only h itself is kept per layer.
+    var scaled = GrowableBuffer(), product = GrowableBuffer(), dProduct = GrowableBuffer(), dScaled = GrowableBuffer()
     init(a: Parameter, b: Parameter) { self.a = a; self.b = b }
 }
 
@@ -49,8 +52,7 @@ final class VeRALinear: LinearLayer {
     let rank: Int
     let lambdaD: Parameter
     let lambdaB: Parameter
-    private var h = GrowableBuffer(), hd = GrowableBuffer(), z = GrowableBuffer()
-    private var dz = GrowableBuffer(), dh = GrowableBuffer()
+    private var h = GrowableBuffer()  // (rows, r) x·A[:, :in]ᵀ, kept for backward
 
     var inFeatures: Int { base.inFeatures }
     var outFeatures: Int { base.outFeatures }
@@ -70,41 +72,48 @@ final class VeRALinear: LinearLayer {
 
     func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
         base.forward(x: x, y: y, rows: rows, training: training)
-        let hp = h.reserve(rows * rank), hdp = hd.reserve(rows * rank), zp = z.reserve(rows * outFeatures)
-        // h = x·A[:, :in]ᵀ, then λ_d, then z = (h∘λ_d)·B[:out]ᵀ, then y += λ_b ∘ z
+        let hp = h.reserve(rows * rank)
         GEMM.sgemm(transA: false, transB: true, m: rows, n: rank, k: inFeatures, a: x, lda: inFeatures,
                    b: shared.a.value.pointer, ldb: maxIn, c: hp, ldc: rank)
-        let ld = lambdaD.value.pointer, lb = lambdaB.value.pointer
-        for r in 0..<rows { for k in 0..<rank { hdp[r * rank + k] = hp[r * rank + k] * ld[k] } }
-        GEMM.sgemm(transA: false, transB: true, m: rows, n: outFeatures, k: rank, a: hdp, lda: rank,
-                   b: shared.b.value.pointer, ldb: rank, c: zp, ldc: outFeatures)
-        for r in 0..<rows { for o in 0..<outFeatures { y[r * outFeatures + o] += lb[o] * zp[r * outFeatures + o] } }
+        let z = scaledProduct(rows: rows)
+        let lb = lambdaB.value.pointer
+        for r in 0..<rows { for o in 0..<outFeatures { y[r * outFeatures + o] += lb[o] * z[r * outFeatures + o] } }
+    }
+
+    /// z = (h∘λ_d)·B[:out]ᵀ into the shared scratch (forward, and again in backward instead of keeping it).
+    private func scaledProduct(rows: Int) -> UnsafeMutablePointer<Float> {
+        let hp = h.pointer, ld = lambdaD.value.pointer
+        let hd = shared.scaled.reserve(rows * rank), z = shared.product.reserve(rows * outFeatures)
+        for r in 0..<rows { for k in 0..<rank { hd[r * rank + k] = hp[r * rank + k] * ld[k] } }
+        GEMM.sgemm(transA: false, transB: true, m: rows, n: outFeatures, k: rank, a: hd, lda: rank,
+                   b: shared.b.value.pointer, ldb: rank, c: z, ldc: outFeatures)
+        return z
     }
 
     func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
                   accumulateInput: Bool, rows: Int) {
         base.backward(dy: dy, x: x, dx: dx, accumulateInput: accumulateInput, rows: rows)
-        let ld = lambdaD.value.pointer, lb = lambdaB.value.pointer
-        let hp = h.pointer, zp = z.pointer
-        let dzp = dz.reserve(rows * outFeatures), dhp = dh.reserve(rows * rank)
+        let ld = lambdaD.value.pointer, lb = lambdaB.value.pointer, hp = h.pointer
+        let z = scaledProduct(rows: rows)
+        let dz = shared.dProduct.reserve(rows * outFeatures), dhd = shared.dScaled.reserve(rows * rank)
         for r in 0..<rows {
             for o in 0..<outFeatures {
                 let g = dy[r * outFeatures + o]
-                lambdaB.grad?[o] += g * zp[r * outFeatures + o]
-                dzp[r * outFeatures + o] = g * lb[o]
+                lambdaB.grad?[o] += g * z[r * outFeatures + o]
+                dz[r * outFeatures + o] = g * lb[o]
             }
         }
         // d(h∘λ_d) = dz·B[:out]
-        GEMM.sgemm(transA: false, transB: false, m: rows, n: rank, k: outFeatures, a: dzp, lda: outFeatures,
-                   b: shared.b.value.pointer, ldb: rank, c: dhp, ldc: rank)
+        GEMM.sgemm(transA: false, transB: false, m: rows, n: rank, k: outFeatures, a: dz, lda: outFeatures,
+                   b: shared.b.value.pointer, ldb: rank, c: dhd, ldc: rank)
         for r in 0..<rows {
             for k in 0..<rank {
-                lambdaD.grad?[k] += dhp[r * rank + k] * hp[r * rank + k]
-                dhp[r * rank + k] *= ld[k]
+                lambdaD.grad?[k] += dhd[r * rank + k] * hp[r * rank + k]
+                dhd[r * rank + k] *= ld[k]
             }
         }
         if let dx {
-            GEMM.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: rank, a: dhp, lda: rank,
+            GEMM.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: rank, a: dhd, lda: rank,
                        b: shared.a.value.pointer, ldb: maxIn, beta: 1, c: dx, ldc: inFeatures)
         }
     }
