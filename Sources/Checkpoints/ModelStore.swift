@@ -50,8 +50,7 @@ public enum ModelStore {
             return LoadedModel(model: model, tokenizer: nil, name: spec, file: nil, tensorTypes: ["F32": model.parameters.count])
         }
         var isDir: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
-        if isDir.boolValue {
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
             let model = try CheckpointLoader.load(huggingFaceFolder: path)
             let tokenizerPath = (path as NSString).appendingPathComponent("tokenizer.json")
             let tokenizer = FileManager.default.fileExists(atPath: tokenizerPath)

@@ -1,19 +1,28 @@
+import Engine
 import Model
 
-/// Folding adapters into the base weights for inference, and back.
+/// A wrapper whose update can be folded into its Float32 base weight, leaving inference to the base layer.
+protocol MergeableLayer: AnyObject {
+    var mergeable: Bool { get }
+    var merged: Bool { get }
+    func merge()
+    func unmerge()
+}
+
+/// Folding adapters into the base weights for inference, and back (LoRA, (IA)³, VeRA).
 public enum Merging {
-    /// Merges every LoRA adapter of the model into its base weight; returns how many were merged.
+    /// Merges every mergeable adapter of the model; returns how many were merged.
     @discardableResult
-    public static func merge(_ model: LlamaModel) -> Int { visit(model) { $0.merge() } }
+    public static func merge(_ model: LlamaModel) -> Int { visit(model) { if !$0.merged { $0.merge() } } }
 
     @discardableResult
-    public static func unmerge(_ model: LlamaModel) -> Int { visit(model) { $0.unmerge() } }
+    public static func unmerge(_ model: LlamaModel) -> Int { visit(model) { if $0.merged { $0.unmerge() } } }
 
-    private static func visit(_ model: LlamaModel, _ body: (LoRALinear) -> Void) -> Int {
+    private static func visit(_ model: LlamaModel, _ body: (any MergeableLayer) -> Void) -> Int {
         var n = 0
         for layer in model.layers {
             for slot in LinearSlot.allCases {
-                if let lora = layer[slot] as? LoRALinear, lora.mergeable { body(lora); n += 1 }
+                if let m = layer[slot] as? any MergeableLayer, m.mergeable { body(m); n += 1 }
             }
         }
         return n

@@ -15,7 +15,7 @@ public struct MethodOption: Sendable {
 
 /// A parameter-efficient fine-tuning method, in the shape of PEFT's tuners: a config with defaults, what it adds
 /// to the model, which parameters train.
-public protocol PEFTMethod {
+public protocol PEFTMethod: Sendable {
     /// The name on the command line (`lora`, `ia3`, …).
     static var name: String { get }
     /// The paper it follows.

@@ -114,16 +114,21 @@ final class MethodBehaviourTests: XCTestCase {
         }
     }
 
-    func testLoRAMergeAndUnmergeKeepTheLogits() throws {
-        let m = model()
-        let applied = try MethodRegistry.apply("lora", to: m, overrides: ["r": "4"], context: MethodContext(seed: 1))
-        var rng = RandomGenerator(seed: 8)
-        for p in applied.trainable { for i in 0..<p.count { p.value[i] += Float(rng.nextUniform() - 0.5) * 0.4 } }
-        let adapted = m.logits(batch)
-        XCTAssertEqual(Merging.merge(m), 14)
-        for (a, b) in zip(m.logits(batch), adapted) { XCTAssertEqual(a, b, accuracy: 1e-4) }
-        Merging.unmerge(m)
-        for (a, b) in zip(m.logits(batch), adapted) { XCTAssertEqual(a, b, accuracy: 1e-4) }
+    func testMergeAndUnmergeKeepTheLogits() throws {
+        for (method, params, count) in [("lora", ["r": "4"], 14), ("ia3", [:], 6), ("vera", ["r": "8"], 14)] {
+            let m = model()
+            let base = m.parameters.filter { $0.name.hasSuffix("proj.weight") }.map { $0.value.toArray() }
+            let applied = try MethodRegistry.apply(method, to: m, overrides: params, context: MethodContext(seed: 1))
+            var rng = RandomGenerator(seed: 8)
+            for p in applied.trainable { for i in 0..<p.count { p.value[i] += Float(rng.nextUniform() - 0.5) * 0.4 } }
+            let adapted = m.logits(batch)
+            XCTAssertEqual(Merging.merge(m), count, method)
+            for (a, b) in zip(m.logits(batch), adapted) { XCTAssertEqual(a, b, accuracy: 1e-4, method) }
+            Merging.unmerge(m)
+            for (a, b) in zip(m.logits(batch), adapted) { XCTAssertEqual(a, b, accuracy: 1e-4, method) }
+            let restored = m.parameters.filter { $0.name.hasSuffix("proj.weight") }.map { $0.value.toArray() }
+            for (r, b) in zip(restored, base) { for (x, y) in zip(r, b) { XCTAssertEqual(x, y, accuracy: 1e-5, method) } }
+        }
     }
 
     func testDecodingThroughAdaptersMatchesTheFullForward() throws {

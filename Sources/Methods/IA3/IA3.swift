@@ -24,7 +24,7 @@ public enum IA3: PEFTMethod {
 }
 
 /// y = base(x) ∘ l (output side) or y = base(x ∘ l) (input side).
-final class IA3Linear: LinearLayer {
+final class IA3Linear: LinearLayer, MergeableLayer {
     let base: DenseLinear
     let scale: Parameter
     let onInput: Bool
@@ -42,7 +42,23 @@ final class IA3Linear: LinearLayer {
         scale.value.buffer.update(repeating: 1)
     }
 
+    private(set) var merged = false
+    var mergeable: Bool { true }
+
+    /// Scales W's rows (output side) or columns (input side) by l.
+    func merge() { rescaleWeight { $0 }; merged = true }
+    func unmerge() { rescaleWeight { 1 / $0 }; merged = false }
+
+    private func rescaleWeight(_ factor: (Float) -> Float) {
+        let w = base.weight.value.pointer, l = scale.value.pointer
+        for o in 0..<outFeatures {
+            for i in 0..<inFeatures { w[o * inFeatures + i] *= factor(onInput ? l[i] : l[o]) }
+        }
+        base.weight.markModified()
+    }
+
     func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
+        if merged { base.forward(x: x, y: y, rows: rows, training: training); return }
         let l = scale.value.pointer
         if onInput {
             let xs = saved.reserve(rows * inFeatures)
@@ -58,6 +74,7 @@ final class IA3Linear: LinearLayer {
 
     func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
                   accumulateInput: Bool, rows: Int) {
+        precondition(!merged, "backward through a merged adapter")
         let l = scale.value.pointer, dl = scale.grad?.pointer
         if onInput {
             // y = base(x∘l): dl = Σ d(x∘l)∘x, dx = d(x∘l)∘l

@@ -6,7 +6,7 @@ import Model
 /// With a magnitude vector m (DoRA, Liu et al. 2024) the output is rescaled per row of the adapted weight
 /// W' = W₀ + s·B·A:  y = (m / ‖W'‖) ∘ (x·W₀ᵀ + s·(drop(x)·Aᵀ)·Bᵀ), with ‖W'‖ treated as a constant in backward as
 /// PEFT does. Shapes: A (r, in), B (out, r), m (out).
-final class LoRALinear: LinearLayer {
+final class LoRALinear: LinearLayer, MergeableLayer {
     let base: any LinearLayer
     /// The base as a plain Float32 projection, when it is one: DoRA's norms and merging need its weight.
     let denseBase: DenseLinear?

@@ -46,7 +46,7 @@ final class VeRAProjections {
     init(a: Parameter, b: Parameter) { self.a = a; self.b = b }
 }
 
-final class VeRALinear: LinearLayer {
+final class VeRALinear: LinearLayer, MergeableLayer {
     let base: DenseLinear
     let shared: VeRAProjections
     let rank: Int
@@ -70,8 +70,25 @@ final class VeRALinear: LinearLayer {
 
     private var maxIn: Int { shared.a.shape[1] }
 
+    private(set) var merged = false
+    var mergeable: Bool { true }
+
+    /// W ← W ± diag(λ_b)·B[:out]·diag(λ_d)·A[:, :in]
+    func merge() { addDelta(sign: 1); merged = true }
+    func unmerge() { addDelta(sign: -1); merged = false }
+
+    private func addDelta(sign: Float) {
+        let scaledB = shared.product.reserve(outFeatures * rank)
+        let b = shared.b.value.pointer, ld = lambdaD.value.pointer, lb = lambdaB.value.pointer
+        for o in 0..<outFeatures { for k in 0..<rank { scaledB[o * rank + k] = sign * lb[o] * b[o * rank + k] * ld[k] } }
+        GEMM.sgemm(transA: false, transB: false, m: outFeatures, n: inFeatures, k: rank, a: scaledB, lda: rank,
+                   b: shared.a.value.pointer, ldb: maxIn, beta: 1, c: base.weight.value.pointer, ldc: inFeatures)
+        base.weight.markModified()
+    }
+
     func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
         base.forward(x: x, y: y, rows: rows, training: training)
+        if merged { return }
         let hp = h.reserve(rows * rank)
         GEMM.sgemm(transA: false, transB: true, m: rows, n: rank, k: inFeatures, a: x, lda: inFeatures,
                    b: shared.a.value.pointer, ldb: maxIn, c: hp, ldc: rank)
@@ -92,6 +109,7 @@ final class VeRALinear: LinearLayer {
 
     func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
                   accumulateInput: Bool, rows: Int) {
+        precondition(!merged, "backward through a merged adapter")
         base.backward(dy: dy, x: x, dx: dx, accumulateInput: accumulateInput, rows: rows)
         let ld = lambdaD.value.pointer, lb = lambdaB.value.pointer, hp = h.pointer
         let z = scaledProduct(rows: rows)
