@@ -9,7 +9,7 @@ protocol MergeableLayer: AnyObject {
     func unmerge()
 }
 
-/// Folding adapters into the base weights for inference, and back (LoRA, (IA)³, VeRA).
+/// Folding adapters into the base weights for inference, and back (LoRA, DoRA, (IA)³, VeRA).
 public enum Merging {
     /// Merges every mergeable adapter of the model; returns how many were merged.
     @discardableResult

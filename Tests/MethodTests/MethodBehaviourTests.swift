@@ -115,7 +115,7 @@ final class MethodBehaviourTests: XCTestCase {
     }
 
     func testMergeAndUnmergeKeepTheLogits() throws {
-        for (method, params, count) in [("lora", ["r": "4"], 14), ("ia3", [:], 6), ("vera", ["r": "8"], 14)] {
+        for (method, params, count) in [("lora", ["r": "4"], 14), ("dora", ["r": "4"], 14), ("ia3", [:], 6), ("vera", ["r": "8"], 14)] {
             let m = model()
             let base = m.parameters.filter { $0.name.hasSuffix("proj.weight") }.map { $0.value.toArray() }
             let applied = try MethodRegistry.apply(method, to: m, overrides: params, context: MethodContext(seed: 1))

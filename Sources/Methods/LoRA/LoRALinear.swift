@@ -182,20 +182,35 @@ final class LoRALinear: LinearLayer, MergeableLayer {
 
     // MARK: merge
 
-    /// W₀ ← W₀ + s·B·A (LoRA on a Float32 base): inference then runs the base layer alone.
-    var mergeable: Bool { magnitude == nil && denseBase != nil }
+    /// Folds the update into a Float32 base: W₀ ← W₀ + s·B·A (LoRA), or W₀ ← m/‖W′‖ ∘ W′ with W′ = W₀ + s·B·A
+    /// (DoRA, the norms kept to unmerge). Inference then runs the base layer alone.
+    var mergeable: Bool { denseBase != nil }
+    private var mergedNorms: [Float] = []
 
     func merge() {
-        precondition(mergeable, "only LoRA on a Float32 base merges in place")
+        precondition(mergeable, "only adapters on a Float32 base merge in place")
         guard !merged else { return }
         addDelta(sign: 1)
+        if let m = magnitude {
+            let w = denseBase!.weight.value.pointer
+            mergedNorms = (0..<outFeatures).map { o in VectorOps.dot(w + o * inFeatures, w + o * inFeatures, inFeatures).squareRoot() }
+            for o in 0..<outFeatures { rowScaleInPlace(o, by: m.value[o] / mergedNorms[o]) }
+        }
         merged = true
     }
 
     func unmerge() {
         guard merged else { return }
+        if let m = magnitude {
+            for o in 0..<outFeatures { rowScaleInPlace(o, by: mergedNorms[o] / m.value[o]) }
+        }
         addDelta(sign: -1)
         merged = false
+    }
+
+    private func rowScaleInPlace(_ o: Int, by factor: Float) {
+        let row = denseBase!.weight.value.pointer + o * inFeatures
+        for i in 0..<inFeatures { row[i] *= factor }
     }
 
     private func addDelta(sign: Float) {
