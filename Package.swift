@@ -34,12 +34,14 @@ let package = Package(
         .target(name: "Checkpoints", dependencies: ["Engine", "Model", "Tokenizer"], swiftSettings: numericFlags),
         // PEFT methods, one folder each behind one protocol, and the registry the CLI reads.
         .target(name: "Methods", dependencies: ["Engine", "Model", "Checkpoints"], swiftSettings: numericFlags),
+        // Text metrics matching their reference implementations, with signatures of their settings.
+        .target(name: "Metrics", swiftSettings: numericFlags),
         // AdamW, gradient clipping and accumulation, learning-rate schedules, the training step.
         .target(name: "Training", dependencies: ["Engine", "Model"], swiftSettings: numericFlags),
         .executableTarget(
             name: "peftbench",
             dependencies: [
-                "Engine", "Model", "Training", "Tokenizer", "Checkpoints", "Methods",
+                "Engine", "Model", "Training", "Tokenizer", "Checkpoints", "Methods", "Metrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: numericFlags
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Engine", "Model", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Engine", "Model", "Training", "TestSupport"]),
         .testTarget(name: "MethodTests", dependencies: ["Engine", "Model", "Methods", "Training", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"], exclude: ["reference"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Engine", "Model", "Checkpoints"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Checkpoints"]),
         // The real model against the reference implementation's numbers (needs scripts/fetch-model.sh first).

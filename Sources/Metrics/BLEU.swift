@@ -1,0 +1,158 @@
+import Foundation
+
+/// Corpus and sentence BLEU in sacrebleu's convention (Post, 2018), computed from per-segment sufficient
+/// statistics: hypothesis length, closest reference length, and per-order matched and total n-grams, with matches
+/// clipped by the largest count in any one reference.
+public struct BLEU: Sendable {
+    public enum Smoothing: String, Sendable, CaseIterable, Codable {
+        case none, floor, exp
+        case addK = "add-k"
+    }
+
+    public var lowercase = false
+    public var tokenizer: BLEUTokenizer = .thirteenA
+    public var smoothing: Smoothing = .exp
+    /// For floor (default 0.1) and add-k (default 1).
+    public var smoothValue: Double?
+    public var maxOrder = 4
+    /// Average only over the orders with n-grams present (sentence BLEU's default).
+    public var effectiveOrder = false
+
+    public init(lowercase: Bool = false, tokenizer: BLEUTokenizer = .thirteenA, smoothing: Smoothing = .exp,
+                smoothValue: Double? = nil, maxOrder: Int = 4, effectiveOrder: Bool = false) {
+        self.lowercase = lowercase
+        self.tokenizer = tokenizer
+        self.smoothing = smoothing
+        self.smoothValue = smoothValue
+        self.maxOrder = maxOrder
+        self.effectiveOrder = effectiveOrder
+    }
+
+    /// sentence BLEU as `sacrebleu.sentence_bleu` computes it.
+    public static let sentence = BLEU(effectiveOrder: true)
+
+    public struct Score: Sendable, Equatable, Codable {
+        public var score: Double
+        public var counts: [Int]
+        public var totals: [Int]
+        public var precisions: [Double]
+        public var brevityPenalty: Double
+        public var hypothesisLength: Int
+        public var referenceLength: Int
+    }
+
+    /// Per-segment statistics: [hyp len, ref len, matches₁…ₙ, totals₁…ₙ].
+    public typealias Statistics = [Int]
+
+    var defaultSmoothValue: Double? {
+        switch smoothing {
+        case .floor: return 0.1
+        case .addK: return 1
+        default: return nil
+        }
+    }
+
+    /// `nrefs:…|case:…|eff:…|tok:…|smooth:…|version:…`, sacrebleu's layout; the version names this implementation.
+    public func signature(references: Int) -> String {
+        var smooth = smoothing.rawValue
+        if let v = smoothValue ?? defaultSmoothValue { smooth += String(format: "[%.2f]", v) }
+        return "nrefs:\(references)|case:\(lowercase ? "lc" : "mixed")|eff:\(effectiveOrder ? "yes" : "no")|tok:\(tokenizer.rawValue)|smooth:\(smooth)|version:peftbench-1"
+    }
+
+    func preprocess(_ s: String) -> [Substring] {
+        PythonText.split(tokenizer(PythonText.rstrip(lowercase ? s.lowercased() : s)))
+    }
+
+    /// Statistics of one hypothesis against its references.
+    public func statistics(hypothesis: String, references: [String]) -> Statistics {
+        let hyp = preprocess(hypothesis)
+        var refCounts: [ArraySlice<Substring>: Int] = [:]
+        var refLengths: [Int] = []
+        for ref in references {
+            let tokens = preprocess(ref)
+            refLengths.append(tokens.count)
+            var counts: [ArraySlice<Substring>: Int] = [:]
+            Self.countNGrams(tokens, maxOrder: maxOrder, into: &counts)
+            for (g, c) in counts where c > refCounts[g, default: 0] { refCounts[g] = c }
+        }
+        var hypCounts: [ArraySlice<Substring>: Int] = [:]
+        Self.countNGrams(hyp, maxOrder: maxOrder, into: &hypCounts)
+        var correct = [Int](repeating: 0, count: maxOrder), total = correct
+        for (g, c) in hypCounts {
+            total[g.count - 1] += c
+            if let r = refCounts[g] { correct[g.count - 1] += min(c, r) }
+        }
+        return [hyp.count, Self.closestLength(hyp.count, refLengths)] + correct + total
+    }
+
+    static func countNGrams(_ tokens: [Substring], maxOrder: Int, into counts: inout [ArraySlice<Substring>: Int]) {
+        guard !tokens.isEmpty else { return }
+        for n in 1...maxOrder where n <= tokens.count {
+            for i in 0...(tokens.count - n) { counts[tokens[i..<(i + n)], default: 0] += 1 }
+        }
+    }
+
+    /// The reference length closest to the hypothesis length; the shorter one on ties.
+    static func closestLength(_ hyp: Int, _ refs: [Int]) -> Int {
+        var bestDiff = -1, best = -1
+        for r in refs {
+            let diff = abs(hyp - r)
+            if bestDiff == -1 || diff < bestDiff { bestDiff = diff; best = r } else if diff == bestDiff && r < best { best = r }
+        }
+        return best
+    }
+
+    /// The score of summed statistics.
+    public func score(_ stats: Statistics) -> Score {
+        let sysLen = stats[0], refLen = stats[1]
+        let counts = Array(stats[2..<(2 + maxOrder)]), totals = Array(stats[(2 + maxOrder)...])
+        var correct = counts.map(Double.init), total = totals.map(Double.init)
+        let value = smoothValue ?? defaultSmoothValue ?? 0
+        var bp = 1.0
+        if sysLen < refLen { bp = sysLen > 0 ? Foundation.exp(1 - Double(refLen) / Double(sysLen)) : 0 }
+        var precisions = [Double](repeating: 0, count: maxOrder)
+        guard counts.contains(where: { $0 != 0 }) else {
+            return Score(score: 0, counts: counts, totals: totals, precisions: precisions, brevityPenalty: bp,
+                         hypothesisLength: sysLen, referenceLength: refLen)
+        }
+        var smoothMteval = 1.0
+        var order = maxOrder
+        for n in 1...maxOrder {
+            if smoothing == .addK && n > 1 {
+                correct[n - 1] += value
+                total[n - 1] += value
+            }
+            if total[n - 1] == 0 { break }
+            if effectiveOrder { order = n }
+            if correct[n - 1] == 0 {
+                if smoothing == .exp {
+                    smoothMteval *= 2
+                    precisions[n - 1] = 100 / (smoothMteval * total[n - 1])
+                } else if smoothing == .floor {
+                    precisions[n - 1] = 100 * value / total[n - 1]
+                }
+            } else {
+                precisions[n - 1] = 100 * correct[n - 1] / total[n - 1]
+            }
+        }
+        // log(0) is floored at −9,999,999,999, as sacrebleu's my_log does.
+        let logSum = precisions.prefix(order).reduce(0.0) { $0 + ($1 == 0 ? -9_999_999_999 : Foundation.log($1)) }
+        return Score(score: bp * Foundation.exp(logSum / Double(order)), counts: counts, totals: totals,
+                     precisions: precisions, brevityPenalty: bp, hypothesisLength: sysLen, referenceLength: refLen)
+    }
+
+    /// Corpus BLEU: `references[k][i]` is stream k's reference for segment i (sacrebleu's layout).
+    public func corpusScore(hypotheses: [String], references: [[String]]) -> Score {
+        score(corpusStatistics(hypotheses: hypotheses, references: references).reduce(into: [Int](repeating: 0, count: 2 + 2 * maxOrder)) {
+            for j in 0..<$0.count { $0[j] += $1[j] }
+        })
+    }
+
+    public func corpusStatistics(hypotheses: [String], references: [[String]]) -> [Statistics] {
+        hypotheses.indices.map { i in statistics(hypothesis: hypotheses[i], references: references.map { $0[i] }) }
+    }
+
+    public func sentenceScore(hypothesis: String, references: [String]) -> Score {
+        score(statistics(hypothesis: hypothesis, references: references))
+    }
+}

@@ -1,0 +1,98 @@
+/// Tokenizers sacrebleu names by `tok:` in its signatures.
+public enum BLEUTokenizer: String, Sendable, CaseIterable, Codable {
+    /// mteval-v13a's tokenization, the WMT standard and sacrebleu's default.
+    case thirteenA = "13a"
+    /// Whitespace only.
+    case none
+
+    public func callAsFunction(_ line: String) -> String {
+        switch self {
+        case .none: return line
+        case .thirteenA: return Tokenizer13a.tokenize(line)
+        }
+    }
+}
+
+/// sacrebleu's `13a`: unescape a few entities, then four rewrites in order, each applied left to right without
+/// overlaps as Python's `re.sub` does —
+///   1. `[{-~[-` -&(-+:-@/]` → ` c `  (punctuation and symbols, not . , ' -)
+///   2. `([^0-9])([.,])` → `\1 \2 `   (period or comma not after a digit)
+///   3. `([.,])([^0-9])` → ` \1 \2`   (period or comma not before a digit)
+///   4. `([0-9])(-)` → `\1 \2 `       (dash after a digit)
+/// — and finally Python's whitespace split and single-space join.
+enum Tokenizer13a {
+    static func tokenize(_ input: String) -> String {
+        var line = input.replacingAll("<skipped>", with: "").replacingAll("-\n", with: "").replacingAll("\n", with: " ")
+        if line.contains("&") {
+            line = line.replacingAll("&quot;", with: "\"").replacingAll("&amp;", with: "&")
+                .replacingAll("&lt;", with: "<").replacingAll("&gt;", with: ">")
+        }
+        var s = Array((" " + line + " ").unicodeScalars)
+        s = rule1(s)
+        s = pairRule(s, first: { !isDigit($0) }, second: isPeriodOrComma) { a, b in [a, " ", b, " "] }
+        s = pairRule(s, first: isPeriodOrComma, second: { !isDigit($0) }) { a, b in [" ", a, " ", b] }
+        s = pairRule(s, first: isDigit, second: { $0 == "-" }) { a, b in [a, " ", b, " "] }
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: s)
+        return PythonText.split(String(text)).joined(separator: " ")
+    }
+
+    @inline(__always) static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
+    @inline(__always) static func isPeriodOrComma(_ c: Unicode.Scalar) -> Bool { c == "." || c == "," }
+
+    /// Rule 1's class: { | } ~  [ \ ] ^ _ `  space ! " # $ % &  ( ) * +  : ; < = > ? @  /
+    @inline(__always) static func isSymbol(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x7B...0x7E, 0x5B...0x60, 0x20...0x26, 0x28...0x2B, 0x3A...0x40, 0x2F: return true
+        default: return false
+        }
+    }
+
+    static func rule1(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(s.count * 2)
+        for c in s {
+            if isSymbol(c) { out += [" ", c, " "] } else { out.append(c) }
+        }
+        return out
+    }
+
+    /// A two-character pattern: matches scanned left to right, the scan resuming after each match.
+    static func pairRule(_ s: [Unicode.Scalar], first: (Unicode.Scalar) -> Bool, second: (Unicode.Scalar) -> Bool,
+                         replace: (Unicode.Scalar, Unicode.Scalar) -> [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(s.count + s.count / 2)
+        var i = 0
+        while i < s.count {
+            if i + 1 < s.count && first(s[i]) && second(s[i + 1]) {
+                out += replace(s[i], s[i + 1])
+                i += 2
+            } else {
+                out.append(s[i])
+                i += 1
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    /// Plain substring replacement on Unicode scalars (no canonical equivalence, as Python's `str.replace`).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        let t = Array(target.unicodeScalars)
+        guard !t.isEmpty else { return self }
+        let s = Array(unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < s.count {
+            if i + t.count <= s.count && Array(s[i..<(i + t.count)]) == t {
+                out.append(contentsOf: replacement.unicodeScalars)
+                i += t.count
+            } else {
+                out.append(s[i])
+                i += 1
+            }
+        }
+        return String(out)
+    }
+}

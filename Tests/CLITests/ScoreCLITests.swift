@@ -1,0 +1,39 @@
+import Foundation
+import XCTest
+
+final class ScoreCLITests: XCTestCase {
+    let cli = CLI()
+
+    override func setUpWithError() throws { try CLI.requireBuilt() }
+
+    func file(_ name: String, _ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("peftbench-score-\(getpid())-\(name)").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func testCorpusAndSentenceBLEU() throws {
+        let hyp = try file("hyp", "the cat sat on the mat .\nhello world\n")
+        let ref = try file("ref", "the cat is on the mat .\nhello there world\n")
+        let r = try cli.run(["score", "--metric", "bleu", "--hyp", hyp, "--ref", ref, "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let out = try cli.json(r.stdout)
+        XCTAssertEqual(out["score"] as? Double ?? 0, 42.4808, accuracy: 1e-3)  // sacrebleu 2.6.0 prints 42.48
+        XCTAssertEqual(out["signature"] as? String, "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:peftbench-1")
+        let s = try cli.json(try cli.run(["score", "--metric", "sentence-bleu", "--hyp", hyp, "--ref", ref, "--ref", ref, "--json"]).stdout)
+        XCTAssertEqual((s["scores"] as? [Double])?.count, 2)
+    }
+
+    func testBadInputsAreOneLineErrors() throws {
+        let hyp = try file("hyp2", "a\nb\n")
+        let short = try file("short", "a\n")
+        let empty = try file("empty", "")
+        for args in [["score", "--metric", "bleu", "--hyp", hyp, "--ref", short], ["score", "--metric", "bleu", "--hyp", empty, "--ref", hyp],
+                     ["score", "--metric", "nist", "--hyp", hyp, "--ref", hyp], ["score", "--metric", "bleu", "--hyp", hyp],
+                     ["score", "--metric", "bleu", "--hyp", hyp, "--ref", hyp, "--tokenize", "intl"]] {
+            let r = try cli.run(args)
+            XCTAssertNotEqual(r.status, 0, "\(args)")
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(args): \(r.stderr)")
+        }
+    }
+}
