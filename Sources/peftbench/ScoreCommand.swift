@@ -6,9 +6,13 @@ struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score", abstract: "Score hypotheses against references (one segment per line).")
 
-    enum Metric: String, ExpressibleByArgument, CaseIterable { case bleu, sentenceBleu = "sentence-bleu" }
+    enum Metric: String, ExpressibleByArgument, CaseIterable {
+        case bleu, sentenceBleu = "sentence-bleu", em, f1, gsm8kAccuracy = "gsm8k-accuracy"
+    }
 
-    @Option(help: "bleu (corpus, sacrebleu's convention, 0–100) or sentence-bleu (one score per line).") var metric: Metric
+    @Option(help: "bleu (corpus, sacrebleu's convention, 0–100), sentence-bleu, em or f1 (CoQA's rules, 0–100), gsm8k-accuracy (strict, 0–100).")
+    var metric: Metric
+    @Option(help: "em/f1: coqa or squad; gsm8k-accuracy: strict or flexible.") var convention: String?
     @Option(help: "Hypotheses, one per line.") var hyp: String
     @Option(help: "A reference stream, one per line (repeatable: several references per segment).") var ref: [String] = []
     @Flag(help: "Lowercase before scoring.") var lowercase = false
@@ -51,6 +55,25 @@ struct ScoreCommand: ParsableCommand {
         case .bleu:
             let s = bleu.corpusScore(hypotheses: hyps, references: streams)
             output = Output(metric: "bleu", score: s.score, signature: bleu.signature(references: streams.count), scores: nil)
+        case .em, .f1:
+            guard let c = AnswerOverlap.Convention(rawValue: convention ?? "coqa") else {
+                throw ValidationError("--convention must be coqa or squad for \(metric.rawValue)")
+            }
+            let scores = hyps.indices.map { i -> Double in
+                let s = AnswerOverlap.score(prediction: hyps[i], golds: streams.map { $0[i] }, convention: c)
+                return 100 * (metric == .em ? s.em : s.f1)
+            }
+            output = Output(metric: metric.rawValue, score: scores.reduce(0, +) / Double(max(1, scores.count)),
+                            signature: "nrefs:\(streams.count)|norm:lower+punct+articles|conv:\(c.rawValue)|version:peftbench-1",
+                            scores: scores)
+        case .gsm8kAccuracy:
+            guard let mode = GSM8KAccuracy.Extraction(rawValue: convention ?? "strict") else {
+                throw ValidationError("--convention must be strict or flexible for gsm8k-accuracy")
+            }
+            guard streams.count == 1 else { throw ValidationError("gsm8k-accuracy takes one --ref") }
+            let scores = hyps.indices.map { 100 * (GSM8KAccuracy.judge(output: hyps[$0], reference: streams[0][$0], mode: mode).correct ? 1.0 : 0) }
+            output = Output(metric: metric.rawValue, score: scores.reduce(0, +) / Double(max(1, scores.count)),
+                            signature: "extract:\(mode.rawValue)|compare:numeric|version:peftbench-1", scores: scores)
         case .sentenceBleu:
             bleu.effectiveOrder = true
             let scores = hyps.indices.map { i in bleu.sentenceScore(hypothesis: hyps[i], references: streams.map { $0[i] }).score }

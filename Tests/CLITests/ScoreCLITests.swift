@@ -24,6 +24,21 @@ final class ScoreCLITests: XCTestCase {
         XCTAssertEqual((s["scores"] as? [Double])?.count, 2)
     }
 
+    func testAnswerMetrics() throws {
+        let hyp = try file("answers", "in Paris, France\nThe Eiffel Tower\n")
+        let ref = try file("golds", "Paris\neiffel tower\n")
+        let f1 = try cli.json(try cli.run(["score", "--metric", "f1", "--hyp", hyp, "--ref", ref, "--json"]).stdout)
+        XCTAssertEqual(f1["score"] as? Double ?? 0, 75, accuracy: 1e-9)  // (50 + 100) / 2
+        let em = try cli.json(try cli.run(["score", "--metric", "em", "--hyp", hyp, "--ref", ref, "--json"]).stdout)
+        XCTAssertEqual(em["score"] as? Double ?? 0, 50, accuracy: 1e-9)
+        let out = try file("gsm-out", "so #### 72\nthe answer is $1,080.00\n")
+        let gold = try file("gsm-ref", "#### 72\n#### 1080\n")
+        let strict = try cli.json(try cli.run(["score", "--metric", "gsm8k-accuracy", "--hyp", out, "--ref", gold, "--json"]).stdout)
+        XCTAssertEqual(strict["score"] as? Double ?? 0, 50, accuracy: 1e-9)
+        let flexible = try cli.json(try cli.run(["score", "--metric", "gsm8k-accuracy", "--convention", "flexible", "--hyp", out, "--ref", gold, "--json"]).stdout)
+        XCTAssertEqual(flexible["score"] as? Double ?? 0, 100, accuracy: 1e-9)
+    }
+
     func testBadInputsAreOneLineErrors() throws {
         let hyp = try file("hyp2", "a\nb\n")
         let short = try file("short", "a\n")
