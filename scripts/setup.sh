@@ -27,10 +27,10 @@ pkg-config --exists openblas || { echo "setup: pkg-config cannot find openblas a
 
 # Reference implementations the parity tests compare with (not used by peftbench itself). Debian's own Python
 # refuses plain pip installs, hence the user-level fallback.
-python3 -c "import sacrebleu" 2>/dev/null \
-  || python3 -m pip install --quiet --disable-pip-version-check sacrebleu==2.6.0 >/dev/null 2>&1 \
-  || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages sacrebleu==2.6.0 >/dev/null \
-  || echo "setup: could not install sacrebleu; the metric parity tests will fail" >&2
+python3 -c "import sacrebleu, rouge_score" 2>/dev/null \
+  || python3 -m pip install --quiet --disable-pip-version-check sacrebleu==2.6.0 rouge-score==0.1.2 >/dev/null 2>&1 \
+  || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages sacrebleu==2.6.0 rouge-score==0.1.2 >/dev/null \
+  || echo "setup: could not install sacrebleu and rouge-score; the metric parity tests will fail" >&2
 
 # The default model, into the cache (verified by sha256; a no-op when it is already there).
 bash "$(dirname "$0")/fetch-model.sh" >/dev/null

@@ -7,10 +7,11 @@ struct ScoreCommand: ParsableCommand {
         commandName: "score", abstract: "Score hypotheses against references (one segment per line).")
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
-        case bleu, sentenceBleu = "sentence-bleu", em, f1, gsm8kAccuracy = "gsm8k-accuracy"
+        case bleu, sentenceBleu = "sentence-bleu", rougeL = "rouge-l", rougeLsum = "rouge-lsum", em, f1
+        case gsm8kAccuracy = "gsm8k-accuracy"
     }
 
-    @Option(help: "bleu (corpus, sacrebleu's convention, 0–100), sentence-bleu, em or f1 (CoQA's rules, 0–100), gsm8k-accuracy (strict, 0–100).")
+    @Option(help: "bleu (corpus, sacrebleu's convention, 0–100), sentence-bleu, rouge-l or rouge-lsum (rouge-score's, mean F 0–1), em or f1 (CoQA's rules, 0–100), gsm8k-accuracy (0–100).")
     var metric: Metric
     @Option(help: "em/f1: coqa or squad; gsm8k-accuracy: strict or flexible.") var convention: String?
     @Option(help: "Hypotheses, one per line.") var hyp: String
@@ -55,6 +56,12 @@ struct ScoreCommand: ParsableCommand {
         case .bleu:
             let s = bleu.corpusScore(hypotheses: hyps, references: streams)
             output = Output(metric: "bleu", score: s.score, signature: bleu.signature(references: streams.count), scores: nil)
+        case .rougeL, .rougeLsum:
+            let scores = hyps.indices.map { i in
+                ROUGEL.best(references: streams.map { $0[i] }, candidate: hyps[i], summaryLevel: metric == .rougeLsum).fmeasure
+            }
+            output = Output(metric: metric.rawValue, score: scores.reduce(0, +) / Double(max(1, scores.count)),
+                            signature: "nrefs:\(streams.count)|" + ROUGEL.signature, scores: scores)
         case .em, .f1:
             guard let c = AnswerOverlap.Convention(rawValue: convention ?? "coqa") else {
                 throw ValidationError("--convention must be coqa or squad for \(metric.rawValue)")

@@ -1,0 +1,104 @@
+/// ROUGE-L and ROUGE-Lsum as Google's `rouge-score` computes them (Lin, 2004): tokens are the lower-cased text's runs
+/// of [a-z0-9]; ROUGE-L is the F-measure of the longest common subsequence; ROUGE-Lsum splits both texts into
+/// sentences on newlines and counts the union of each reference sentence's LCS hits with every candidate sentence.
+/// With several references the one with the best F-measure counts. Stemming is not implemented.
+public enum ROUGEL {
+    public struct Score: Sendable, Equatable, Codable {
+        public var precision: Double
+        public var recall: Double
+        public var fmeasure: Double
+        static let zero = Score(precision: 0, recall: 0, fmeasure: 0)
+
+        init(precision: Double, recall: Double) {
+            self.precision = precision
+            self.recall = recall
+            fmeasure = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
+        }
+        init(precision: Double, recall: Double, fmeasure: Double) {
+            self.precision = precision
+            self.recall = recall
+            self.fmeasure = fmeasure
+        }
+    }
+
+    public static let signature = "tok:rouge-score|stem:no|multi:max-f|version:peftbench-1"
+
+    /// rouge-score's tokenizer without stemming.
+    public static func tokenize(_ text: String) -> [Substring] {
+        var spaced = String.UnicodeScalarView()
+        for c in text.lowercased().unicodeScalars {
+            let keep = (c.value >= 0x61 && c.value <= 0x7A) || (c.value >= 0x30 && c.value <= 0x39)
+            spaced.append(keep ? c : " ")
+        }
+        return String(spaced).split(separator: " ")
+    }
+
+    static func table(_ ref: [Substring], _ can: [Substring]) -> [[Int]] {
+        var t = [[Int]](repeating: [Int](repeating: 0, count: can.count + 1), count: ref.count + 1)
+        for i in 1..<(ref.count + 1) {
+            for j in 1..<(can.count + 1) {
+                t[i][j] = ref[i - 1] == can[j - 1] ? t[i - 1][j - 1] + 1 : max(t[i - 1][j], t[i][j - 1])
+            }
+        }
+        return t
+    }
+
+    /// Indices into `ref` of one LCS, read back with rouge-score's tie rule.
+    static func lcsIndices(_ ref: [Substring], _ can: [Substring]) -> [Int] {
+        let t = table(ref, can)
+        var i = ref.count, j = can.count
+        var out: [Int] = []
+        while i > 0 && j > 0 {
+            if ref[i - 1] == can[j - 1] {
+                out.append(i - 1)
+                i -= 1
+                j -= 1
+            } else if t[i][j - 1] > t[i - 1][j] {
+                j -= 1
+            } else {
+                i -= 1
+            }
+        }
+        return out.reversed()
+    }
+
+    public static func rougeL(reference: String, candidate: String) -> Score {
+        let r = tokenize(reference), c = tokenize(candidate)
+        guard !r.isEmpty, !c.isEmpty else { return .zero }
+        let lcs = table(r, c)[r.count][c.count]
+        return Score(precision: Double(lcs) / Double(c.count), recall: Double(lcs) / Double(r.count))
+    }
+
+    public static func rougeLsum(reference: String, candidate: String) -> Score {
+        func sentences(_ text: String) -> [[Substring]] {
+            text.split(separator: "\n", omittingEmptySubsequences: true).map { tokenize(String($0)) }
+        }
+        let refs = sentences(reference), cans = sentences(candidate)
+        guard !refs.isEmpty, !cans.isEmpty else { return .zero }
+        let m = refs.reduce(0) { $0 + $1.count }, n = cans.reduce(0) { $0 + $1.count }
+        guard m > 0, n > 0 else { return .zero }
+        var refCounts: [Substring: Int] = [:], canCounts: [Substring: Int] = [:]
+        for s in refs { for t in s { refCounts[t, default: 0] += 1 } }
+        for s in cans { for t in s { canCounts[t, default: 0] += 1 } }
+        var hits = 0
+        for r in refs {
+            let union = Set(cans.flatMap { lcsIndices(r, $0) }).sorted()
+            for t in union.map({ r[$0] }) where canCounts[t, default: 0] > 0 && refCounts[t, default: 0] > 0 {
+                hits += 1
+                canCounts[t]! -= 1
+                refCounts[t]! -= 1
+            }
+        }
+        return Score(precision: Double(hits) / Double(n), recall: Double(hits) / Double(m))
+    }
+
+    /// The best-F score over several references (`score_multi`; the first on ties).
+    public static func best(references: [String], candidate: String, summaryLevel: Bool) -> Score {
+        var best: Score?
+        for r in references {
+            let s = summaryLevel ? rougeLsum(reference: r, candidate: candidate) : rougeL(reference: r, candidate: candidate)
+            if best == nil || s.fmeasure > best!.fmeasure { best = s }
+        }
+        return best ?? .zero
+    }
+}
