@@ -35,7 +35,7 @@ let package = Package(
         // PEFT methods, one folder each behind one protocol, and the registry the CLI reads.
         .target(name: "Methods", dependencies: ["Engine", "Model", "Checkpoints"], swiftSettings: numericFlags),
         // Text metrics matching their reference implementations, with signatures of their settings.
-        .target(name: "Metrics", swiftSettings: numericFlags),
+        .target(name: "Metrics", dependencies: ["Engine"], swiftSettings: numericFlags),
         // AdamW, gradient clipping and accumulation, learning-rate schedules, the training step.
         .target(name: "Training", dependencies: ["Engine", "Model"], swiftSettings: numericFlags),
         .executableTarget(

@@ -30,6 +30,14 @@ struct ScoreCommand: ParsableCommand {
         }
     }
 
+    func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(max(1, xs.count)) }
+
+    /// Bootstrap interval of a mean of per-segment scores.
+    func meanInterval(_ xs: [Double]) -> [Double] {
+        let ci = Bootstrap.interval(segments: xs) { mean($0) }
+        return [ci.lower, ci.upper]
+    }
+
     /// The lines of a UTF-8 text file; a final newline does not make an extra segment.
     static func lines(_ path: String) throws -> [String] {
         guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("\(path): cannot read the file") }
@@ -40,7 +48,13 @@ struct ScoreCommand: ParsableCommand {
         return lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
     }
 
-    struct Output: Codable { var metric: String; var score: Double; var signature: String; var scores: [Double]? }
+    struct Output: Codable {
+        var metric: String
+        var score: Double
+        var signature: String
+        var ci95: [Double]?
+        var scores: [Double]?
+    }
 
     func run() throws {
         let hyps = try Self.lines(hyp)
@@ -54,14 +68,16 @@ struct ScoreCommand: ParsableCommand {
         let output: Output
         switch metric {
         case .bleu:
-            let s = bleu.corpusScore(hypotheses: hyps, references: streams)
-            output = Output(metric: "bleu", score: s.score, signature: bleu.signature(references: streams.count), scores: nil)
+            let stats = bleu.corpusStatistics(hypotheses: hyps, references: streams)
+            let ci = Bootstrap.interval(segments: stats) { bleu.score(segments: $0) }
+            output = Output(metric: "bleu", score: bleu.score(segments: stats), signature: bleu.signature(references: streams.count),
+                            ci95: [ci.lower, ci.upper], scores: nil)
         case .rougeL, .rougeLsum:
             let scores = hyps.indices.map { i in
                 ROUGEL.best(references: streams.map { $0[i] }, candidate: hyps[i], summaryLevel: metric == .rougeLsum).fmeasure
             }
-            output = Output(metric: metric.rawValue, score: scores.reduce(0, +) / Double(max(1, scores.count)),
-                            signature: "nrefs:\(streams.count)|" + ROUGEL.signature, scores: scores)
+            output = Output(metric: metric.rawValue, score: mean(scores), signature: "nrefs:\(streams.count)|" + ROUGEL.signature,
+                            ci95: meanInterval(scores), scores: scores)
         case .em, .f1:
             guard let c = AnswerOverlap.Convention(rawValue: convention ?? "coqa") else {
                 throw ValidationError("--convention must be coqa or squad for \(metric.rawValue)")
@@ -70,25 +86,26 @@ struct ScoreCommand: ParsableCommand {
                 let s = AnswerOverlap.score(prediction: hyps[i], golds: streams.map { $0[i] }, convention: c)
                 return 100 * (metric == .em ? s.em : s.f1)
             }
-            output = Output(metric: metric.rawValue, score: scores.reduce(0, +) / Double(max(1, scores.count)),
+            output = Output(metric: metric.rawValue, score: mean(scores),
                             signature: "nrefs:\(streams.count)|norm:lower+punct+articles|conv:\(c.rawValue)|version:peftbench-1",
-                            scores: scores)
+                            ci95: meanInterval(scores), scores: scores)
         case .gsm8kAccuracy:
             guard let mode = GSM8KAccuracy.Extraction(rawValue: convention ?? "strict") else {
                 throw ValidationError("--convention must be strict or flexible for gsm8k-accuracy")
             }
             guard streams.count == 1 else { throw ValidationError("gsm8k-accuracy takes one --ref") }
             let scores = hyps.indices.map { 100 * (GSM8KAccuracy.judge(output: hyps[$0], reference: streams[0][$0], mode: mode).correct ? 1.0 : 0) }
-            output = Output(metric: metric.rawValue, score: scores.reduce(0, +) / Double(max(1, scores.count)),
-                            signature: "extract:\(mode.rawValue)|compare:numeric|version:peftbench-1", scores: scores)
+            output = Output(metric: metric.rawValue, score: mean(scores), signature: "extract:\(mode.rawValue)|compare:numeric|version:peftbench-1",
+                            ci95: meanInterval(scores), scores: scores)
         case .sentenceBleu:
             bleu.effectiveOrder = true
             let scores = hyps.indices.map { i in bleu.sentenceScore(hypothesis: hyps[i], references: streams.map { $0[i] }).score }
-            output = Output(metric: "sentence-bleu", score: scores.reduce(0, +) / Double(max(1, scores.count)),
-                            signature: bleu.signature(references: streams.count), scores: scores)
+            output = Output(metric: "sentence-bleu", score: mean(scores), signature: bleu.signature(references: streams.count),
+                            ci95: meanInterval(scores), scores: scores)
         }
         if json { print(try JSONOutput.string(output)); return }
+        let interval = output.ci95.map { String(format: "  95%% CI [%.2f, %.2f]", $0[0], $0[1]) } ?? ""
         if let scores = output.scores { for s in scores { print(String(format: "%.4f", s)) } }
-        print(String(format: "%@ = %.2f  %@", output.metric.uppercased(), output.score, output.signature))
+        print(String(format: "%@ = %.2f", output.metric.uppercased(), output.score) + interval + "  " + output.signature)
     }
 }
