@@ -58,25 +58,8 @@ final class BLEUTests: XCTestCase {
     }
 
     func testParityWithSacrebleu() throws {
-        if ProcessInfo.processInfo.environment["PEFTBENCH_SKIP_REFERENCE_TESTS"] == "1" { throw XCTSkip("PEFTBENCH_SKIP_REFERENCE_TESTS=1") }
         let cases = Self.cases(seed: 42)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("peftbench-bleu-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let input = dir.appendingPathComponent("cases.json")
-        try JSONSerialization.data(withJSONObject: cases).write(to: input)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("reference/bleu_reference.py")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [ProcessInfo.processInfo.environment["PEFTBENCH_REFERENCE_PYTHON"] ?? "python3", script.path, input.path]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "sacrebleu reference failed (pip install sacrebleu==2.6.0): \(errors)")
-        let reference = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        let reference = try XCTUnwrap(try ReferenceScript.run("bleu_reference.py", cases: cases, package: "sacrebleu==2.6.0") as? [[String: Any]])
         XCTAssertEqual(reference.count, cases.count)
         var compared = 0
         for (c, ref) in zip(cases, reference) {

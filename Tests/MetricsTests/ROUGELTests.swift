@@ -13,7 +13,6 @@ final class ROUGELTests: XCTestCase {
     }
 
     func testParityWithRougeScore() throws {
-        if ProcessInfo.processInfo.environment["PEFTBENCH_SKIP_REFERENCE_TESTS"] == "1" { throw XCTSkip("PEFTBENCH_SKIP_REFERENCE_TESTS=1") }
         var state: UInt64 = 7
         func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
         let words = ["the", "The", "cat", "sat", "on", "mat", "a", "dog", "ran", "café", "naïve", "1,080", "3.5", "don't", "x-y",
@@ -25,23 +24,8 @@ final class ROUGELTests: XCTestCase {
             let refs = (0..<(1 + next() % 3)).map { _ in next() % 2 == 0 ? text() : hyp + " " + text() }
             cases.append(["hyp": hyp, "refs": refs])
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("peftbench-rouge-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let input = dir.appendingPathComponent("cases.json")
-        try JSONSerialization.data(withJSONObject: cases).write(to: input)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("reference/rouge_reference.py")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [ProcessInfo.processInfo.environment["PEFTBENCH_REFERENCE_PYTHON"] ?? "python3", script.path, input.path]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "rouge-score reference failed (pip install rouge-score==0.1.2): \(errors)")
-        let reference = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[String: [Double]]])
+        let reference = try XCTUnwrap(try ReferenceScript.run("rouge_reference.py", cases: cases, package: "rouge-score==0.1.2")
+            as? [[String: [Double]]])
         XCTAssertEqual(reference.count, 300)
         for (c, ref) in zip(cases, reference) {
             let hyp = c["hyp"] as! String, refs = c["refs"] as! [String]
