@@ -17,14 +17,14 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Hypotheses, one per line.") var hyp: String
     @Option(help: "A reference stream, one per line (repeatable: several references per segment).") var ref: [String] = []
     @Flag(help: "Lowercase before scoring.") var lowercase = false
-    @Option(help: "13a or none.") var tokenize = "13a"
+    @Option(help: "13a, intl or none.") var tokenize = "13a"
     @Option(help: "exp, floor, add-k or none.") var smoothMethod = "exp"
     @Option(help: "Value for floor and add-k.") var smoothValue: Double?
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
         guard !ref.isEmpty else { throw ValidationError("at least one --ref is needed") }
-        guard BLEUTokenizer(rawValue: tokenize) != nil else { throw ValidationError("--tokenize must be 13a or none, got '\(tokenize)'") }
+        guard BLEUTokenizer(rawValue: tokenize) != nil else { throw ValidationError("--tokenize must be 13a, intl or none, got '\(tokenize)'") }
         guard BLEU.Smoothing(rawValue: smoothMethod) != nil else {
             throw ValidationError("--smooth-method must be exp, floor, add-k or none, got '\(smoothMethod)'")
         }

@@ -45,7 +45,7 @@ final class ScoreCLITests: XCTestCase {
         let empty = try file("empty", "")
         for args in [["score", "--metric", "bleu", "--hyp", hyp, "--ref", short], ["score", "--metric", "bleu", "--hyp", empty, "--ref", hyp],
                      ["score", "--metric", "nist", "--hyp", hyp, "--ref", hyp], ["score", "--metric", "bleu", "--hyp", hyp],
-                     ["score", "--metric", "bleu", "--hyp", hyp, "--ref", hyp, "--tokenize", "intl"]] {
+                     ["score", "--metric", "bleu", "--hyp", hyp, "--ref", hyp, "--tokenize", "char"]] {
             let r = try cli.run(args)
             XCTAssertNotEqual(r.status, 0, "\(args)")
             XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(args): \(r.stderr)")

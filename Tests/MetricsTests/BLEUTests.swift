@@ -31,7 +31,7 @@ final class BLEUTests: XCTestCase {
         let words = ["the", "The", "cat", "sat", "on", "mat", "a", "dog", "ran", "1,080", "3.5", "12", "-", "5-3", "well-known",
                      "U.S.", "e.g.", "don't", "it's", "(", ")", "\"", "&amp;", "&lt;b&gt;", "&quot;", "$29.00", "£20", "café",
                      "naïve", "中文", "テスト", "🚀", "...", ",", ".", "?", "!", ";", ":", "/", "x,y", "a.b", "9.", ".5", "<skipped>",
-                     "İstanbul", "STRASSE", "ΣΊΣΥΦΟΣ", "tab\there", "end-\nline"]
+                     "İstanbul", "STRASSE", "ΣΊΣΥΦΟΣ", "tab\there", "end-\nline", "«quote»", "2019.", "¿qué?", "€5", "a+b=c", "x²", "—", "…", "١٢٣"]
         func sentence() -> String {
             let n = next() % 14
             if n == 0 { return "" }
@@ -44,8 +44,9 @@ final class BLEUTests: XCTestCase {
             ("13a", "exp", nil, false, false), ("13a", "floor", nil, false, false), ("13a", "add-k", nil, false, false),
             ("13a", "none", nil, false, false), ("13a", "exp", nil, true, false), ("none", "exp", nil, false, false),
             ("13a", "floor", 0.3, false, true), ("13a", "add-k", 2, true, false), ("none", "none", nil, true, true),
+            ("intl", "exp", nil, false, false), ("intl", "floor", nil, true, true), ("intl", "exp", nil, true, false),
         ]
-        for k in 0..<306 {
+        for k in 0..<312 {
             let (tok, smooth, value, effective, lower) = options[k % options.count]
             let segments = 1 + next() % 6, streams = 1 + next() % 4
             let hyps = (0..<segments).map { _ in sentence() }
@@ -86,6 +87,6 @@ final class BLEUTests: XCTestCase {
             }
             compared += 1
         }
-        XCTAssertEqual(compared, 306)
+        XCTAssertEqual(compared, 312)
     }
 }

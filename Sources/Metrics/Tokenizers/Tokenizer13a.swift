@@ -2,6 +2,8 @@
 public enum BLEUTokenizer: String, Sendable, CaseIterable, Codable {
     /// mteval-v13a's tokenization, the WMT standard and sacrebleu's default.
     case thirteenA = "13a"
+    /// mteval-v14's international tokenization: Unicode punctuation and symbols.
+    case intl
     /// Whitespace only.
     case none
 
@@ -9,6 +11,7 @@ public enum BLEUTokenizer: String, Sendable, CaseIterable, Codable {
         switch self {
         case .none: return line
         case .thirteenA: return Tokenizer13a.tokenize(line)
+        case .intl: return TokenizerIntl.tokenize(line)
         }
     }
 }
@@ -94,5 +97,45 @@ extension String {
             }
         }
         return String(out)
+    }
+}
+
+/// sacrebleu's `intl` (mteval-v14): `(\P{N})(\p{P})` → `\1 \2 `, then `(\p{P})(\P{N})` → ` \1 \2`, then every symbol
+/// `\p{S}` spaced, each left to right without overlaps; unlike 13a the line is not padded first, so a number's
+/// final period stays attached as in mteval-v14.
+enum TokenizerIntl {
+    static func tokenize(_ line: String) -> String {
+        var s = Array(line.unicodeScalars)
+        s = Tokenizer13a.pairRule(s, first: { !isNumber($0) }, second: isPunctuation) { a, b in [a, " ", b, " "] }
+        s = Tokenizer13a.pairRule(s, first: isPunctuation, second: { !isNumber($0) }) { a, b in [" ", a, " ", b] }
+        var out = String.UnicodeScalarView()
+        for c in s {
+            if isSymbol(c) { out.append(contentsOf: [" ", c, " "] as [Unicode.Scalar]) } else { out.append(c) }
+        }
+        return PythonText.split(String(out)).joined(separator: " ")
+    }
+
+    static func isNumber(_ c: Unicode.Scalar) -> Bool {
+        switch c.properties.generalCategory {
+        case .decimalNumber, .letterNumber, .otherNumber: return true
+        default: return false
+        }
+    }
+
+    static func isPunctuation(_ c: Unicode.Scalar) -> Bool {
+        switch c.properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+             .finalPunctuation, .otherPunctuation:
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func isSymbol(_ c: Unicode.Scalar) -> Bool {
+        switch c.properties.generalCategory {
+        case .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol: return true
+        default: return false
+        }
     }
 }
