@@ -60,36 +60,72 @@ public struct BLEU: Sendable {
     }
 
     func preprocess(_ s: String) -> [Substring] {
-        PythonText.split(tokenizer(PythonText.rstrip(lowercase ? s.lowercased() : s)))
+        tokenizer.tokens(PythonText.rstrip(lowercase ? s.lowercased() : s))
     }
 
     /// Statistics of one hypothesis against its references.
     public func statistics(hypothesis: String, references: [String]) -> Statistics {
-        let hyp = preprocess(hypothesis)
-        var refCounts: [ArraySlice<Substring>: Int] = [:]
-        var refLengths: [Int] = []
-        for ref in references {
-            let tokens = preprocess(ref)
-            refLengths.append(tokens.count)
-            var counts: [ArraySlice<Substring>: Int] = [:]
-            Self.countNGrams(tokens, maxOrder: maxOrder, into: &counts)
+        // Tokens become small integers for this segment, and an n-gram (n ≤ 4) a packed 64-bit key: 15 bits per
+        // token plus the order, exact while the segment has fewer than 32,768 distinct tokens (else string keys).
+        var ids: [Substring: Int] = [:]
+        func encode(_ tokens: [Substring]) -> [Int] {
+            tokens.map { t in
+                if let id = ids[t] { return id }
+                ids[t] = ids.count
+                return ids.count - 1
+            }
+        }
+        let hypTokens = preprocess(hypothesis)
+        let refTokens = references.map(preprocess)
+        let hyp = encode(hypTokens)
+        let refs = refTokens.map(encode)
+        guard maxOrder <= 4, ids.count < 1 << 15 else { return slowStatistics(hypTokens, refTokens) }
+        var refCounts: [UInt64: Int] = [:]
+        for r in refs {
+            var counts: [UInt64: Int] = [:]
+            Self.countNGrams(r, maxOrder: maxOrder, into: &counts)
             for (g, c) in counts where c > refCounts[g, default: 0] { refCounts[g] = c }
         }
-        var hypCounts: [ArraySlice<Substring>: Int] = [:]
+        var hypCounts: [UInt64: Int] = [:]
         Self.countNGrams(hyp, maxOrder: maxOrder, into: &hypCounts)
         var correct = [Int](repeating: 0, count: maxOrder), total = correct
         for (g, c) in hypCounts {
+            let n = Int(g >> 60)
+            total[n - 1] += c
+            if let r = refCounts[g] { correct[n - 1] += min(c, r) }
+        }
+        return [hyp.count, Self.closestLength(hyp.count, refs.map(\.count))] + correct + total
+    }
+
+    static func countNGrams(_ tokens: [Int], maxOrder: Int, into counts: inout [UInt64: Int]) {
+        guard !tokens.isEmpty else { return }
+        for n in 1...maxOrder where n <= tokens.count {
+            for i in 0...(tokens.count - n) {
+                var key = UInt64(n) << 60
+                for k in 0..<n { key |= UInt64(tokens[i + k]) << UInt64(15 * k) }
+                counts[key, default: 0] += 1
+            }
+        }
+    }
+
+    /// The same statistics with n-grams as token slices, for segments too varied to pack.
+    func slowStatistics(_ hyp: [Substring], _ refs: [[Substring]]) -> Statistics {
+        func count(_ tokens: [Substring]) -> [ArraySlice<Substring>: Int] {
+            var counts: [ArraySlice<Substring>: Int] = [:]
+            guard !tokens.isEmpty else { return counts }
+            for n in 1...maxOrder where n <= tokens.count {
+                for i in 0...(tokens.count - n) { counts[tokens[i..<(i + n)], default: 0] += 1 }
+            }
+            return counts
+        }
+        var refCounts: [ArraySlice<Substring>: Int] = [:]
+        for r in refs { for (g, c) in count(r) where c > refCounts[g, default: 0] { refCounts[g] = c } }
+        var correct = [Int](repeating: 0, count: maxOrder), total = correct
+        for (g, c) in count(hyp) {
             total[g.count - 1] += c
             if let r = refCounts[g] { correct[g.count - 1] += min(c, r) }
         }
-        return [hyp.count, Self.closestLength(hyp.count, refLengths)] + correct + total
-    }
-
-    static func countNGrams(_ tokens: [Substring], maxOrder: Int, into counts: inout [ArraySlice<Substring>: Int]) {
-        guard !tokens.isEmpty else { return }
-        for n in 1...maxOrder where n <= tokens.count {
-            for i in 0...(tokens.count - n) { counts[tokens[i..<(i + n)], default: 0] += 1 }
-        }
+        return [hyp.count, Self.closestLength(hyp.count, refs.map(\.count))] + correct + total
     }
 
     /// The reference length closest to the hypothesis length; the shorter one on ties.

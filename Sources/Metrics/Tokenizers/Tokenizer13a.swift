@@ -7,11 +7,14 @@ public enum BLEUTokenizer: String, Sendable, CaseIterable, Codable {
     /// Whitespace only.
     case none
 
-    public func callAsFunction(_ line: String) -> String {
+    public func callAsFunction(_ line: String) -> String { tokens(line).joined(separator: " ") }
+
+    /// The tokens themselves (what the joined string would split into).
+    func tokens(_ line: String) -> [Substring] {
         switch self {
-        case .none: return line
-        case .thirteenA: return Tokenizer13a.tokenize(line)
-        case .intl: return TokenizerIntl.tokenize(line)
+        case .none: return PythonText.split(line)
+        case .thirteenA: return Tokenizer13a.tokens(line)
+        case .intl: return TokenizerIntl.tokens(line)
         }
     }
 }
@@ -24,9 +27,9 @@ public enum BLEUTokenizer: String, Sendable, CaseIterable, Codable {
 ///   4. `([0-9])(-)` → `\1 \2 `       (dash after a digit)
 /// — and finally Python's whitespace split and single-space join.
 enum Tokenizer13a {
-    static func tokenize(_ input: String) -> String {
+    static func tokens(_ input: String) -> [Substring] {
         var line = input.replacingAll("<skipped>", with: "").replacingAll("-\n", with: "").replacingAll("\n", with: " ")
-        if line.contains("&") {
+        if line.unicodeScalars.contains("&") {
             line = line.replacingAll("&quot;", with: "\"").replacingAll("&amp;", with: "&")
                 .replacingAll("&lt;", with: "<").replacingAll("&gt;", with: ">")
         }
@@ -37,7 +40,7 @@ enum Tokenizer13a {
         s = pairRule(s, first: isDigit, second: { $0 == "-" }) { a, b in [a, " ", b, " "] }
         var text = String.UnicodeScalarView()
         text.append(contentsOf: s)
-        return PythonText.split(String(text)).joined(separator: " ")
+        return PythonText.split(String(text))
     }
 
     @inline(__always) static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
@@ -83,18 +86,25 @@ extension String {
     /// Plain substring replacement on Unicode scalars (no canonical equivalence, as Python's `str.replace`).
     func replacingAll(_ target: String, with replacement: String) -> String {
         let t = Array(target.unicodeScalars)
-        guard !t.isEmpty else { return self }
-        let s = Array(unicodeScalars)
+        guard let first = t.first else { return self }
+        let s = unicodeScalars
+        // Most lines hold none of the targets: look before building anything.
+        guard s.contains(first) else { return self }
+        let scalars = Array(s)
         var out = String.UnicodeScalarView()
         var i = 0
-        while i < s.count {
-            if i + t.count <= s.count && Array(s[i..<(i + t.count)]) == t {
-                out.append(contentsOf: replacement.unicodeScalars)
-                i += t.count
-            } else {
-                out.append(s[i])
-                i += 1
+        outer: while i < scalars.count {
+            if scalars[i] == first && i + t.count <= scalars.count {
+                var k = 1
+                while k < t.count { if scalars[i + k] != t[k] { break }; k += 1 }
+                if k == t.count {
+                    out.append(contentsOf: replacement.unicodeScalars)
+                    i += t.count
+                    continue outer
+                }
             }
+            out.append(scalars[i])
+            i += 1
         }
         return String(out)
     }
@@ -104,7 +114,7 @@ extension String {
 /// `\p{S}` spaced, each left to right without overlaps; unlike 13a the line is not padded first, so a number's
 /// final period stays attached as in mteval-v14.
 enum TokenizerIntl {
-    static func tokenize(_ line: String) -> String {
+    static func tokens(_ line: String) -> [Substring] {
         var s = Array(line.unicodeScalars)
         s = Tokenizer13a.pairRule(s, first: { !isNumber($0) }, second: isPunctuation) { a, b in [a, " ", b, " "] }
         s = Tokenizer13a.pairRule(s, first: isPunctuation, second: { !isNumber($0) }) { a, b in [" ", a, " ", b] }
@@ -112,7 +122,7 @@ enum TokenizerIntl {
         for c in s {
             if isSymbol(c) { out.append(contentsOf: [" ", c, " "] as [Unicode.Scalar]) } else { out.append(c) }
         }
-        return PythonText.split(String(out)).joined(separator: " ")
+        return PythonText.split(String(out))
     }
 
     static func isNumber(_ c: Unicode.Scalar) -> Bool {

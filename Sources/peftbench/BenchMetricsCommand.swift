@@ -1,0 +1,57 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Metrics
+
+struct BenchMetricsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics", abstract: "Throughput of each metric (segments/s) on generated hypothesis/reference pairs.")
+
+    @Option(help: "Segment pairs to score.") var segments = 5000
+    @Option(help: "Write the generated pairs as hyp.txt and ref.txt into this folder (to time other tools on them).")
+    var dump: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws { if segments < 1 { throw ValidationError("--segments must be at least 1") } }
+
+    /// Restaurant-description-like sentences: E2E's length and vocabulary.
+    static func pairs(_ n: Int) -> ([String], [String]) {
+        var rng = RandomGenerator(seed: 2024)
+        let words = ["The", "Eagle", "is", "a", "coffee", "shop", "that", "serves", "Italian", "food", "in", "the", "city",
+                     "centre", "near", "Burger", "King", ".", ",", "It", "has", "a", "high", "customer", "rating", "and",
+                     "is", "not", "family-friendly", "price", "range", "of", "£20-25", "riverside", "area", "5", "out"]
+        func sentence() -> String { (0..<(12 + Int(rng.next() % 16))).map { _ in words[Int(rng.next() % UInt64(words.count))] }.joined(separator: " ") }
+        var hyps: [String] = [], refs: [String] = []
+        for _ in 0..<n { hyps.append(sentence()); refs.append(sentence()) }
+        return (hyps, refs)
+    }
+
+    struct Timing: Codable { var metric: String; var segmentsPerS: Double; var score: Double }
+
+    func run() throws {
+        let (hyps, refs) = Self.pairs(segments)
+        if let dump {
+            try FileManager.default.createDirectory(atPath: dump, withIntermediateDirectories: true)
+            try (hyps.joined(separator: "\n") + "\n").write(toFile: dump + "/hyp.txt", atomically: true, encoding: .utf8)
+            try (refs.joined(separator: "\n") + "\n").write(toFile: dump + "/ref.txt", atomically: true, encoding: .utf8)
+        }
+        func time(_ name: String, _ body: () -> Double) -> Timing {
+            _ = body()  // warm-up
+            let clock = Stopwatch()
+            let score = body()
+            return Timing(metric: name, segmentsPerS: Double(hyps.count) / clock.seconds, score: score)
+        }
+        let bleu = BLEU()
+        let timings = [
+            time("bleu") { bleu.corpusScore(hypotheses: hyps, references: [refs]).score },
+            time("sentence-bleu") { hyps.indices.reduce(0) { $0 + BLEU.sentence.sentenceScore(hypothesis: hyps[$1], references: [refs[$1]]).score } },
+            time("rouge-l") { hyps.indices.reduce(0) { $0 + ROUGEL.rougeL(reference: refs[$1], candidate: hyps[$1]).fmeasure } },
+            time("f1") { hyps.indices.reduce(0) { $0 + AnswerOverlap.score(prediction: hyps[$1], golds: [refs[$1]]).f1 } },
+            time("gsm8k-accuracy") { hyps.indices.reduce(0) { $0 + (GSM8KAccuracy.judge(output: hyps[$1], reference: refs[$1], mode: .flexible).correct ? 1 : 0) } },
+        ]
+        if json { print(try JSONOutput.string(timings)); return }
+        for t in timings {
+            print(t.metric.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%12.0f segments/s", t.segmentsPerS))
+        }
+    }
+}
