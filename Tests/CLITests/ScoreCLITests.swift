@@ -39,6 +39,14 @@ final class ScoreCLITests: XCTestCase {
         XCTAssertEqual(flexible["score"] as? Double ?? 0, 100, accuracy: 1e-9)
     }
 
+    func testBenchMetricsTimesEveryMetric() throws {
+        let r = try cli.run(["bench", "metrics", "--segments", "200", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(rows.compactMap { $0["metric"] as? String }, ["bleu", "sentence-bleu", "rouge-l", "f1", "gsm8k-accuracy"])
+        for row in rows { XCTAssertGreaterThan(row["segments_per_s"] as? Double ?? 0, 0) }
+    }
+
     func testBadInputsAreOneLineErrors() throws {
         let hyp = try file("hyp2", "a\nb\n")
         let short = try file("short", "a\n")
