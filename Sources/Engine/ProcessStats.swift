@@ -4,8 +4,6 @@ import Foundation
 public enum ProcessStats {
     /// Peak resident set size (VmHWM) in bytes, or nil where the kernel does not report it.
     public static var peakRSSBytes: Int? { statusField("VmHWM") }
-    /// Current resident set size (VmRSS) in bytes.
-    public static var currentRSSBytes: Int? { statusField("VmRSS") }
 
     private static func statusField(_ key: String) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }

@@ -21,8 +21,6 @@ public final class QuantizedRows: @unchecked Sendable {
     let mins: UnsafeMutablePointer<Float>    // (rows, blocks), q4 only
     let quants: UnsafeMutableRawPointer      // (rows, blocks, 16 bytes) for q4, 32 bytes for q8
 
-    public var bytes: Int { rows * blocks * (format == .q4 ? 16 + 8 : 32 + 4) }
-
     /// - Parameters: `scales`, `mins` one per block in row order; `quants` 16 bytes per q4 block (low nibbles are
     ///   elements 0–15, high nibbles 16–31) or 32 signed bytes per q8 block.
     public init(format: Format, rows: Int, cols: Int, scales: [Float], mins: [Float]?, quants: [UInt8]) {

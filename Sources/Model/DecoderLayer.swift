@@ -82,14 +82,14 @@ public final class DecoderLayer {
             prefixK: ctx.prefix?.keys(layer: index), prefixV: ctx.prefix?.values(layer: index),
             keyStart: ctx.keyStart, geometry: g)
         self[.o_proj].forward(x: a.att.pointer, y: a.x2.pointer, rows: n, training: ctx.training)
-        VectorOps.add(x, into: a.x2.pointer, n * ctx.channels)
+        Residual.forward(out: a.x2.pointer, a: x, b: a.x2.pointer, count: n * ctx.channels)
         RMSNorm.forward(out: a.xn2.pointer, rstd: a.rstd2.pointer, inp: a.x2.pointer,
                         weight: postAttentionNorm.value.pointer, rows: n, channels: ctx.channels, eps: ctx.eps)
         self[.gate_proj].forward(x: a.xn2.pointer, y: a.gate.pointer, rows: n, training: ctx.training)
         self[.up_proj].forward(x: a.xn2.pointer, y: a.up.pointer, rows: n, training: ctx.training)
         SwiGLU.forward(out: a.h.pointer, gate: a.gate.pointer, up: a.up.pointer, count: n * a.intermediate)
         self[.down_proj].forward(x: a.h.pointer, y: out, rows: n, training: ctx.training)
-        VectorOps.add(a.x2.pointer, into: out, n * ctx.channels)
+        Residual.forward(out: out, a: a.x2.pointer, b: out, count: n * ctx.channels)
     }
 
     /// `dtrunk` holds dL/d(output) on entry and dL/d(input) on return; `x` is the layer's input.

@@ -92,11 +92,6 @@ public final class LlamaModel {
 
     public func parameter(named name: String) -> Parameter? { parameters.first { $0.name == name } }
 
-    /// Every projection with its module path (`model.layers.3.self_attn.q_proj`).
-    public var linearModules: [(path: String, layer: Int, slot: LinearSlot)] {
-        layers.flatMap { l in LinearSlot.allCases.map { ("model.layers.\(l.index).\($0.module)", l.index, $0) } }
-    }
-
     /// The plain projection behind a weight name, if it is one (`model.layers.3.mlp.up_proj.weight`).
     public func denseLinear(named weightName: String) -> DenseLinear? {
         for layer in layers {

@@ -2,6 +2,7 @@
 // kernel of its own beyond accumulation.
 
 public enum Residual {
+    /// `out` may be `a` or `b`: the decoder adds a branch into the trunk in place.
     public static func forward(
         out: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>, count: Int
     ) {

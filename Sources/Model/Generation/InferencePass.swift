@@ -44,7 +44,7 @@ extension DecoderLayer {
                           keyStart: keyStart, geometry: geometry)
         let x2 = s.x2.reserve(n * c)
         self[.o_proj].forward(x: att, y: x2, rows: n, training: false)
-        VectorOps.add(x, into: x2, n * c)
+        Residual.forward(out: x2, a: x, b: x2, count: n * c)
         RMSNorm.forward(out: xn, rstd: nil, inp: x2, weight: postAttentionNorm.value.pointer, rows: n, channels: c,
                         eps: config.rmsNormEps)
         let gate = s.gate.reserve(n * inter), up = s.up.reserve(n * inter), h = s.h.reserve(n * inter)
@@ -52,7 +52,7 @@ extension DecoderLayer {
         self[.up_proj].forward(x: xn, y: up, rows: n, training: false)
         SwiGLU.forward(out: h, gate: gate, up: up, count: n * inter)
         self[.down_proj].forward(x: h, y: out, rows: n, training: false)
-        VectorOps.add(x2, into: out, n * c)
+        Residual.forward(out: out, a: x2, b: out, count: n * c)
     }
 }
 

@@ -22,6 +22,4 @@ public final class KVCache {
         keys = (0..<config.numHiddenLayers).map { _ in FloatBuffer(count: batch * capacity * config.kvDim, zeroed: false) }
         values = (0..<config.numHiddenLayers).map { _ in FloatBuffer(count: batch * capacity * config.kvDim, zeroed: false) }
     }
-
-    public var bytes: Int { 2 * keys.count * batch * capacity * kvDim * MemoryLayout<Float>.size }
 }
