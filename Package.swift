@@ -16,6 +16,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // OpenBLAS through pkg-config; Debian's package is the provider.
@@ -38,10 +41,16 @@ let package = Package(
         .target(name: "Metrics", dependencies: ["Engine"], swiftSettings: numericFlags),
         // AdamW, gradient clipping and accumulation, learning-rate schedules, the training step.
         .target(name: "Training", dependencies: ["Engine", "Model"], swiftSettings: numericFlags),
+        // Task files in their official formats (E2E CSV, WebNLG XML, GSM8K JSONL, CoQA JSON), task definitions,
+        // the shipped synthetic data's generator and the downloader of the official files.
+        .target(name: "Tasks", dependencies: [
+            .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(
             name: "peftbench",
             dependencies: [
-                "Engine", "Model", "Training", "Tokenizer", "Checkpoints", "Methods", "Metrics",
+                "Engine", "Model", "Training", "Tokenizer", "Checkpoints", "Methods", "Metrics", "Tasks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: numericFlags
@@ -51,6 +60,7 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Engine", "Model", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Engine", "Model", "Training", "TestSupport"]),
         .testTarget(name: "MethodTests", dependencies: ["Engine", "Model", "Methods", "Training", "TestSupport"]),
+        .testTarget(name: "TaskTests", dependencies: ["Tasks"], exclude: ["Fixtures"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], exclude: ["reference"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Engine", "Model", "Checkpoints"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Checkpoints"]),

@@ -1,0 +1,154 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// WebNLG benchmark XML: `benchmark/entries/entry` with `modifiedtripleset/mtriple` (`subject | property |
+/// object`) and `lex` references. Reads the 2017 challenge files, release v2 and v3.0/2020 (English and Russian),
+/// one file or a folder of files (searched recursively, in path order) as one split. `lex` elements of the chosen
+/// language are the references; with `en`, a `lex` without `lang` (2017, v2) counts as English.
+public enum WebNLGLoader {
+    public struct Triple: Sendable, Equatable {
+        public var subject: String, property: String, object: String
+        public var text: String { "\(subject) | \(property) | \(object)" }
+    }
+
+    public struct Entry: Sendable {
+        public var category: String
+        public var eid: String
+        public var triples: [Triple] = []
+        public var lexicalisations: [String] = []
+        public var line: Int
+    }
+
+    public static func load(_ path: String, language: String = "en") throws -> LoadedSplit {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw TaskDataError(path, "no such file or folder") }
+        let files = isDirectory.boolValue ? try xmlFiles(in: path) : [path]
+        guard !files.isEmpty else { throw TaskDataError(path, "no .xml files in the folder") }
+        var examples: [TaskExample] = []
+        var triples = 0, withoutReferences = 0
+        var categories = Set<String>()
+        for file in files {
+            let stem = (file as NSString).lastPathComponent.replacingOccurrences(of: ".xml", with: "")
+            for entry in try entries(file, language: language) {
+                triples += entry.triples.count
+                categories.insert(entry.category)
+                if entry.lexicalisations.isEmpty { withoutReferences += 1 }
+                examples.append(TaskExample(
+                    id: "\(stem)/\(entry.eid)",
+                    fields: [
+                        "triples": entry.triples.map(\.text).joined(separator: "\n"),
+                        "triples_inline": entry.triples.map(\.text).joined(separator: " ; "),
+                        "category": entry.category,
+                    ],
+                    references: entry.lexicalisations, group: entry.category))
+            }
+        }
+        guard !examples.isEmpty else { throw TaskDataError(path, "no entries") }
+        return LoadedSplit(examples: examples, counts: [
+            "files": files.count, "triples": triples, "categories": categories.count,
+            "entries_without_references": withoutReferences,
+        ])
+    }
+
+    static func xmlFiles(in folder: String) throws -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { throw TaskDataError(folder, "cannot list the folder") }
+        var found: [String] = []
+        while let relative = walker.nextObject() as? String {
+            if relative.lowercased().hasSuffix(".xml") { found.append((folder as NSString).appendingPathComponent(relative)) }
+        }
+        return found.sorted()
+    }
+
+    /// The entries of one XML file.
+    public static func entries(_ path: String, language: String = "en") throws -> [Entry] {
+        let data = try TextFile.bytes(path)
+        _ = try TextFile.decode(data, path: path)  // names the line of a non-UTF-8 byte before the XML parser does
+        let reader = EntryReader(path: path, language: language)
+        let parser = XMLParser(data: data)
+        parser.delegate = reader
+        parser.shouldResolveExternalEntities = false
+        let ok = parser.parse()
+        if let error = reader.error { throw error }
+        guard ok else {
+            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "parse error"
+            throw TaskDataError(path, line: max(1, parser.lineNumber), "XML is not well formed (\(reason))")
+        }
+        guard reader.sawBenchmark else { throw TaskDataError(path, "no <benchmark> root element") }
+        return reader.entries
+    }
+
+    /// SAX delegate: collects entries and stops at the first structural error, with its line.
+    final class EntryReader: NSObject, XMLParserDelegate {
+        let path: String, language: String
+        var entries: [Entry] = []
+        var error: TaskDataError?
+        var sawBenchmark = false
+        private var entry: Entry?
+        private var text = ""
+        private var collecting: String?  // "mtriple" or "lex" while inside one
+        private var lexLanguage: String?
+
+        init(path: String, language: String) {
+            self.path = path
+            self.language = language
+        }
+
+        private func fail(_ parser: XMLParser, _ message: String) {
+            guard error == nil else { return }
+            let place = entry.map { "line \(parser.lineNumber), entry eid \($0.eid)" } ?? "line \(parser.lineNumber)"
+            error = TaskDataError(path, place, message)
+            parser.abortParsing()
+        }
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            switch name {
+            case "benchmark": sawBenchmark = true
+            case "entry":
+                guard let eid = attributes["eid"], !eid.isEmpty else { return fail(parser, "<entry> without an eid attribute") }
+                entry = Entry(category: attributes["category"] ?? "", eid: eid, line: parser.lineNumber)
+            case "mtriple", "lex":
+                guard entry != nil else { return fail(parser, "<\(name)> outside an <entry>") }
+                collecting = name
+                lexLanguage = attributes["lang"]
+                text = ""
+            default: break
+            }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            if collecting != nil { text += string }
+        }
+
+        func parser(_ parser: XMLParser, foundCDATA block: Data) {
+            if collecting != nil { text += String(decoding: block, as: UTF8.self) }
+        }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            switch name {
+            case "mtriple":
+                collecting = nil
+                let parts = text.components(separatedBy: " | ")
+                guard parts.count == 3, parts.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+                    return fail(parser, "<mtriple> '\(text)' is not 'subject | property | object'")
+                }
+                entry?.triples.append(Triple(subject: parts[0].trimmingCharacters(in: .whitespaces),
+                                             property: parts[1].trimmingCharacters(in: .whitespaces),
+                                             object: parts[2].trimmingCharacters(in: .whitespaces)))
+            case "lex":
+                collecting = nil
+                let lang = lexLanguage ?? "en"
+                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if lang == language && !trimmed.isEmpty { entry?.lexicalisations.append(trimmed) }
+            case "entry":
+                guard let done = entry else { return }
+                guard !done.triples.isEmpty else { return fail(parser, "entry without triples (no <mtriple>)") }
+                entries.append(done)
+                entry = nil
+            default: break
+            }
+        }
+    }
+}

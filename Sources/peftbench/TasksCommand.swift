@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import Tasks
+
+struct TasksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tasks", abstract: "Task definitions and task data: list, inspect, show, synthesize, download.",
+        subcommands: [TasksListCommand.self, TasksInspectCommand.self, TasksShowCommand.self])
+}
+
+/// Where the task definitions are.
+struct TasksFolderOption: ParsableArguments {
+    @Option(help: "The task definitions folder; relative data paths in it resolve against its parent.")
+    var tasksDir = "tasks"
+
+    func catalog() throws -> TaskCatalog { try TaskCatalog(folder: tasksDir) }
+}
+
+extension TaskFormat: ExpressibleByArgument {}
+
+struct TasksListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The defined tasks and which data each split would read.")
+    @OptionGroup var folder: TasksFolderOption
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Row: Codable { var name: String; var format: String; var description: String?; var splits: [String: Split] }
+    struct Split: Codable { var path: String?; var origin: String?; var missing: String? }
+
+    func run() throws {
+        let catalog = try folder.catalog()
+        var rows: [Row] = []
+        for d in catalog.definitions {
+            var splits: [String: Split] = [:]
+            for split in TaskDefinition.splits where d.data[split] != nil {
+                do {
+                    let r = try d.resolve(split: split, root: catalog.root)
+                    splits[split] = Split(path: r.path, origin: r.origin.rawValue, missing: nil)
+                } catch { splits[split] = Split(path: nil, origin: nil, missing: "\(error)") }
+            }
+            rows.append(Row(name: d.name, format: d.format.rawValue, description: d.description, splits: splits))
+        }
+        if json { return try printJSON(rows) }
+        for row in rows {
+            print("\(row.name)  (\(row.format))\(row.description.map { "  \($0)" } ?? "")")
+            for split in TaskDefinition.splits {
+                guard let s = row.splits[split] else { continue }
+                let place = s.path.map { "\(s.origin!)  \($0)" } ?? "missing: \(s.missing!)"
+                print("  \(split.padding(toLength: 11, withPad: " ", startingAt: 0)) \(place)")
+            }
+        }
+    }
+}
+
+struct TasksInspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect", abstract: "Load any official or shipped task file (or WebNLG folder) and count what is in it.")
+    @Option(help: "e2e, webnlg, gsm8k or coqa.") var format: TaskFormat
+    @Argument(help: "The file (a folder of XML files for webnlg).") var path: String
+    @Option(help: "webnlg: the lex language to read.") var lang = "en"
+    @Flag(help: "gsm8k: remove calculator annotations.") var stripCalculator = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let split = try format.load(path, options: .init(stripCalculator: stripCalculator, language: lang))
+        var counts: [String: AnyCodable] = split.counts.mapValues { .int($0) }
+        counts["sha256"] = .string(try FileDigest.sha256(path: path))
+        if json { return try printJSON(counts) }
+        for key in counts.keys.sorted() { print("\(key): \(counts[key]!)") }
+    }
+}
+
+/// A JSON value of either kind that `inspect` prints.
+enum AnyCodable: Codable, CustomStringConvertible {
+    case int(Int), string(String)
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .int(let i): try c.encode(i)
+        case .string(let s): try c.encode(s)
+        }
+    }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let i = try? c.decode(Int.self) { self = .int(i) } else { self = .string(try c.decode(String.self)) }
+    }
+    var description: String {
+        switch self {
+        case .int(let i): return String(i)
+        case .string(let s): return s
+        }
+    }
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+struct TasksShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Print a task's examples as the model sees them: prompt, target and references.")
+    @OptionGroup var folder: TasksFolderOption
+    @Argument(help: "The task name.") var task: String
+    @Option(help: "train, validation or test.") var split = "validation"
+    @Option(help: "How many examples.") var limit = 3
+
+    func validate() throws {
+        guard TaskDefinition.splits.contains(split) else { throw ValidationError("--split must be train, validation or test, got '\(split)'") }
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1, got \(limit)") }
+    }
+
+    func run() throws {
+        let catalog = try folder.catalog()
+        let definition = try catalog.definition(task)
+        let data = try definition.resolve(split: split, root: catalog.root)
+        let loaded = try definition.format.load(data.path, options: definition.options)
+        print("# \(definition.name) \(split): \(data.origin.rawValue) data, \(data.path), \(loaded.examples.count) examples")
+        for example in loaded.examples.prefix(limit) {
+            print("\n## \(example.id)\(example.group.map { " [\($0)]" } ?? "")")
+            print("--- prompt\n\(try definition.prompt.render(example.fields))")
+            for (_, target) in try definition.trainingPairs(example).prefix(1) { print("--- target\n\(target)") }
+            print("--- references (\(example.references.count))")
+            for r in example.references { print("  \(r)") }
+        }
+    }
+}
