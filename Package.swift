@@ -44,6 +44,7 @@ let package = Package(
         // Task files in their official formats (E2E CSV, WebNLG XML, GSM8K JSONL, CoQA JSON), task definitions,
         // the shipped synthetic data's generator and the downloader of the official files.
         .target(name: "Tasks", dependencies: [
+            "Engine",
             .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -60,7 +61,7 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Engine", "Model", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Engine", "Model", "Training", "TestSupport"]),
         .testTarget(name: "MethodTests", dependencies: ["Engine", "Model", "Methods", "Training", "TestSupport"]),
-        .testTarget(name: "TaskTests", dependencies: ["Tasks"], exclude: ["Fixtures"]),
+        .testTarget(name: "TaskTests", dependencies: ["Tasks"], exclude: ["reference"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], exclude: ["reference"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Engine", "Model", "Checkpoints"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Checkpoints"]),

@@ -90,18 +90,34 @@ public struct TaskDefinition: Sendable, Codable, Equatable {
         return definition
     }
 
-    /// Which file a split reads, relative paths resolved against `root` (the folder holding `tasks/`).
+    /// Which data the task reads: the official files when every split's official file is present (after
+    /// `tasks download`, or placed by hand), otherwise the shipped files — never a mix of the two within a task.
+    public func origin(root: String) -> ResolvedData.Origin {
+        let official = data.values.map(\.official)
+        let allPresent = official.allSatisfy { $0.map { FileManager.default.fileExists(atPath: absolute($0, root: root)) } ?? false }
+        return allPresent ? .official : .shipped
+    }
+
+    /// Official files that are present while others are missing: the task falls back to shipped data, and says why.
+    public func missingOfficialFiles(root: String) -> [String] {
+        let paths = data.values.compactMap(\.official).map { absolute($0, root: root) }
+        let present = paths.filter { FileManager.default.fileExists(atPath: $0) }
+        return present.isEmpty ? [] : paths.filter { !FileManager.default.fileExists(atPath: $0) }.sorted()
+    }
+
+    func absolute(_ p: String, root: String) -> String { p.hasPrefix("/") ? p : (root as NSString).appendingPathComponent(p) }
+
+    /// The file (or folder) a split reads, relative paths resolved against `root` (the folder holding `tasks/`).
     public func resolve(split: String, root: String) throws -> ResolvedData {
         guard let sources = data[split] else { throw TaskDataError("tasks/\(name).yaml", "data", "no '\(split)' split") }
-        func absolute(_ p: String) -> String { p.hasPrefix("/") ? p : (root as NSString).appendingPathComponent(p) }
-        if let official = sources.official, FileManager.default.fileExists(atPath: absolute(official)) {
-            return ResolvedData(path: absolute(official), origin: .official)
+        let origin = origin(root: root)
+        guard let path = (origin == .official ? sources.official : sources.shipped).map({ absolute($0, root: root) }) else {
+            throw TaskDataError("tasks/\(name).yaml", "data.\(split)", "no \(origin.rawValue) file named")
         }
-        if let shipped = sources.shipped, FileManager.default.fileExists(atPath: absolute(shipped)) {
-            return ResolvedData(path: absolute(shipped), origin: .shipped)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TaskDataError("tasks/\(name).yaml", "data.\(split)", "\(origin.rawValue) data not found at \(path)")
         }
-        let tried = [sources.official, sources.shipped].compactMap { $0.map(absolute) }.joined(separator: " or ")
-        throw TaskDataError("tasks/\(name).yaml", "data.\(split)", "no data file found (looked for \(tried))")
+        return ResolvedData(path: path, origin: origin)
     }
 
     public struct ResolvedData: Sendable, Equatable {

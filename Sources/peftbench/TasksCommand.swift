@@ -5,7 +5,8 @@ import Tasks
 struct TasksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tasks", abstract: "Task definitions and task data: list, inspect, show, synthesize, download.",
-        subcommands: [TasksListCommand.self, TasksInspectCommand.self, TasksShowCommand.self])
+        subcommands: [TasksListCommand.self, TasksInspectCommand.self, TasksShowCommand.self, TasksSynthCommand.self,
+                      TasksDownloadCommand.self])
 }
 
 /// Where the task definitions are.
@@ -23,7 +24,10 @@ struct TasksListCommand: ParsableCommand {
     @OptionGroup var folder: TasksFolderOption
     @Flag(help: "Print JSON.") var json = false
 
-    struct Row: Codable { var name: String; var format: String; var description: String?; var splits: [String: Split] }
+    struct Row: Codable {
+        var name: String, format: String, description: String?, splits: [String: Split]
+        var missingOfficial: [String]
+    }
     struct Split: Codable { var path: String?; var origin: String?; var missing: String? }
 
     func run() throws {
@@ -37,7 +41,8 @@ struct TasksListCommand: ParsableCommand {
                     splits[split] = Split(path: r.path, origin: r.origin.rawValue, missing: nil)
                 } catch { splits[split] = Split(path: nil, origin: nil, missing: "\(error)") }
             }
-            rows.append(Row(name: d.name, format: d.format.rawValue, description: d.description, splits: splits))
+            rows.append(Row(name: d.name, format: d.format.rawValue, description: d.description, splits: splits,
+                            missingOfficial: d.missingOfficialFiles(root: catalog.root)))
         }
         if json { return try printJSON(rows) }
         for row in rows {
@@ -46,6 +51,9 @@ struct TasksListCommand: ParsableCommand {
                 guard let s = row.splits[split] else { continue }
                 let place = s.path.map { "\(s.origin!)  \($0)" } ?? "missing: \(s.missing!)"
                 print("  \(split.padding(toLength: 11, withPad: " ", startingAt: 0)) \(place)")
+            }
+            if !row.missingOfficial.isEmpty {
+                print("  official data incomplete, so the shipped data is used; missing: \(row.missingOfficial.joined(separator: ", "))")
             }
         }
     }
@@ -122,6 +130,67 @@ struct TasksShowCommand: ParsableCommand {
             for (_, target) in try definition.trainingPairs(example).prefix(1) { print("--- target\n\(target)") }
             print("--- references (\(example.references.count))")
             for r in example.references { print("  \(r)") }
+        }
+    }
+}
+
+struct TasksSynthCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth", abstract: "Regenerate the shipped task data (seeded; the committed files are its output).")
+    @Option(help: "e2e, webnlg, gsm8k or coqa (default: all four).") var format: TaskFormat?
+    @Option(help: "Folder to write <format>/{train,validation,test}.* into.") var out = "tasks/data"
+    @Option(help: "The seed the shipped data was made with.") var seed: UInt64 = TasksSynthCommand.shippedSeed
+    @Option(help: "Examples in train (E2E: MRs, WebNLG: entries, CoQA: stories); default per format.") var train: Int?
+    @Option(help: "Examples in validation.") var validation: Int?
+    @Option(help: "Examples in test.") var test: Int?
+
+    static let shippedSeed: UInt64 = 20_241_122
+
+    func validate() throws {
+        for (name, value) in [("train", train), ("validation", validation), ("test", test)] {
+            if let value, value < 1 { throw ValidationError("--\(name) must be at least 1, got \(value)") }
+        }
+    }
+
+    func run() throws {
+        for format in format.map({ [$0] }) ?? TaskFormat.allCases {
+            let defaults = TaskSynthesizer.defaultSizes(format)
+            let sizes = TaskSynthesizer.Sizes(train: train ?? defaults.train, validation: validation ?? defaults.validation,
+                                              test: test ?? defaults.test)
+            let folder = (out as NSString).appendingPathComponent(format.rawValue)
+            for path in try TaskSynthesizer.write(format, to: folder, sizes: sizes, seed: seed) {
+                // Read back with the loader users' files go through: the shipped data is held to the official format.
+                let counts = try format.load(path).counts
+                print("\(path): " + counts.keys.sorted().map { "\($0) \(counts[$0]!)" }.joined(separator: ", "))
+            }
+        }
+    }
+}
+
+struct TasksDownloadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "download", abstract: "Fetch a task's official files, verify their sha256 and place them where the task definitions look first.")
+    @Argument(help: "e2e, gsm8k or coqa.") var task: String
+    @Option(help: "Data folder; files go to <dir>/<task>/.") var dir = "data"
+    @Option(help: "Fetch from this base URL instead of the files' homes (a local mirror), same file names.") var mirror: String?
+    @Flag(help: "Also fetch files without a pinned checksum (their sha256 is printed).") var allowUnpinned = false
+
+    func run() throws {
+        if task == "webnlg" {
+            throw ValidationError("webnlg: no release file has a pinned sha256 in this version; place a release's XML folders under \(dir)/webnlg/{train,dev,test}/ by hand")
+        }
+        let files = OfficialFiles.files(task: task)
+        guard !files.isEmpty else { throw ValidationError("unknown task '\(task)' (downloadable: e2e, gsm8k, coqa)") }
+        if let mirror, URL(string: mirror)?.scheme == nil { throw ValidationError("--mirror '\(mirror)' is not a URL") }
+        for file in files {
+            if file.sha256 == nil && !allowUnpinned {
+                print("skipped \(file.name): no pinned sha256 (pass --allow-unpinned to fetch it anyway)")
+                continue
+            }
+            let source = mirror.map { URL(string: $0.hasSuffix("/") ? $0 : $0 + "/")!.appendingPathComponent(file.name) } ?? URL(string: file.url)!
+            let destination = ((dir as NSString).appendingPathComponent(task) as NSString).appendingPathComponent(file.name)
+            let digest = try Downloader.fetch(source, to: destination, sha256: file.sha256)
+            print("\(destination)  sha256 \(digest)\(file.sha256 == nil ? " (not pinned)" : " (verified)")")
         }
     }
 }

@@ -70,7 +70,7 @@ public enum CoQALoader {
                 if answer.span_start == -1 || answer.input_text.lowercased() == "unknown" { unknown += 1 }
                 examples.append(TaskExample(
                     id: "\(story.id)#\(question.turn_id)",
-                    fields: ["story": story.story, "question": oneLine(question.input_text), "history": history.joined(separator: "\n"),
+                    fields: ["story": story.story, "question": oneLine(question.input_text), "history": history.map { $0 + "\n" }.joined(),
                              "turn": String(question.turn_id)],
                     references: references, group: story.source))
                 history.append("Q: \(oneLine(question.input_text))")
@@ -83,7 +83,8 @@ public enum CoQALoader {
         ])
     }
 
-    /// A turn of the history is one `Q:` line and one `A:` line, so the prompt fitting can drop whole turns.
+    /// A turn of the history is one `Q:` line and one `A:` line, each ending in a newline, so that the prompt
+    /// fitting can drop whole turns.
     static func oneLine(_ s: String) -> String {
         s.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
