@@ -56,12 +56,12 @@ let package = Package(
             ],
             swiftSettings: numericFlags
         ),
-        .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport", exclude: ["serve.py"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Engine", "Model", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Engine", "Model", "Training", "TestSupport"]),
         .testTarget(name: "MethodTests", dependencies: ["Engine", "Model", "Methods", "Training", "TestSupport"]),
-        .testTarget(name: "TaskTests", dependencies: ["Tasks"], exclude: ["reference"]),
+        .testTarget(name: "TaskTests", dependencies: ["Tasks", "Engine", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], exclude: ["reference"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Engine", "Model", "Checkpoints"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Checkpoints"]),
@@ -69,6 +69,6 @@ let package = Package(
         .testTarget(name: "ParityTests", dependencies: ["Engine", "Model", "Tokenizer", "Checkpoints"],
                     exclude: ["Fixtures", "README.md"]),
         // Runs the built `peftbench` executable as a user would.
-        .testTarget(name: "CLITests", dependencies: ["Engine"]),
+        .testTarget(name: "CLITests", dependencies: ["Engine", "TestSupport"]),
     ]
 )

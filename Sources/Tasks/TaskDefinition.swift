@@ -124,6 +124,10 @@ public struct TaskDefinition: Sendable, Codable, Equatable {
         public enum Origin: String, Sendable, Codable { case official, shipped }
         public var path: String
         public var origin: Origin
+        public init(path: String, origin: Origin) {
+            self.path = path
+            self.origin = origin
+        }
     }
 
     /// The training pairs of one example under `train_on`: prompt and target text.

@@ -8,9 +8,9 @@ public enum GSM8KLoader {
         var examples: [TaskExample] = []
         var annotations = 0
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Only LF and CRLF end a line: a JSON string may hold other line separators such as U+2028.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.allSatisfy(\.isWhitespace) { continue }
             let object: Any
             do { object = try JSONSerialization.jsonObject(with: Data(line.utf8)) } catch {

@@ -11,6 +11,11 @@ public enum WebNLGLoader {
     public struct Triple: Sendable, Equatable {
         public var subject: String, property: String, object: String
         public var text: String { "\(subject) | \(property) | \(object)" }
+        public init(subject: String, property: String, object: String) {
+            self.subject = subject
+            self.property = property
+            self.object = object
+        }
     }
 
     public struct Entry: Sendable {
@@ -71,12 +76,32 @@ public enum WebNLGLoader {
         parser.shouldResolveExternalEntities = false
         let ok = parser.parse()
         if let error = reader.error { throw error }
-        guard ok else {
-            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "parse error"
-            throw TaskDataError(path, line: max(1, parser.lineNumber), "XML is not well formed (\(reason))")
+        // Foundation's parser on Linux may report success after an error, and none for an element left open at
+        // the end, so the delegate's own record decides.
+        if let (code, line) = reader.syntaxError ?? (ok && parser.parserError == nil ? nil : (-1, parser.lineNumber)) {
+            throw TaskDataError(path, line: max(1, line), "XML is not well formed (\(xmlErrorText(code)))")
+        }
+        if let open = reader.openElements.last {
+            throw TaskDataError(path, line: max(1, parser.lineNumber), "XML is not well formed (<\(open)> is never closed)")
         }
         guard reader.sawBenchmark else { throw TaskDataError(path, "no <benchmark> root element") }
         return reader.entries
+    }
+
+    /// libxml2's error numbers for what malformed files most often hold.
+    static func xmlErrorText(_ code: Int) -> String {
+        switch code {
+        case 4: return "empty document"
+        case 5: return "the document ends inside an element"
+        case 9: return "invalid character"
+        case 23: return "an entity reference has no ';'"
+        case 26: return "undefined entity"
+        case 38, 39, 40, 41: return "a bad attribute"
+        case 73: return "'>' expected"
+        case 76: return "mismatched closing tag"
+        case -1: return "parse error"
+        default: return "libxml2 error \(code)"
+        }
     }
 
     /// SAX delegate: collects entries and stops at the first structural error, with its line.
@@ -85,6 +110,8 @@ public enum WebNLGLoader {
         var entries: [Entry] = []
         var error: TaskDataError?
         var sawBenchmark = false
+        var syntaxError: (code: Int, line: Int)?
+        var openElements: [String] = []
         private var entry: Entry?
         private var text = ""
         private var collecting: String?  // "mtriple" or "lex" while inside one
@@ -104,6 +131,7 @@ public enum WebNLGLoader {
 
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                     attributes: [String: String] = [:]) {
+            openElements.append(name)
             switch name {
             case "benchmark": sawBenchmark = true
             case "entry":
@@ -126,7 +154,13 @@ public enum WebNLGLoader {
             if collecting != nil { text += String(decoding: block, as: UTF8.self) }
         }
 
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+            if syntaxError == nil { syntaxError = ((parseError as NSError).code, parser.lineNumber) }
+            parser.abortParsing()
+        }
+
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if openElements.last == name { openElements.removeLast() }
             switch name {
             case "mtriple":
                 collecting = nil
