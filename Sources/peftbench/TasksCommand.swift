@@ -158,10 +158,13 @@ struct TasksSynthCommand: ParsableCommand {
             let sizes = TaskSynthesizer.Sizes(train: train ?? defaults.train, validation: validation ?? defaults.validation,
                                               test: test ?? defaults.test)
             let folder = (out as NSString).appendingPathComponent(format.rawValue)
-            for path in try TaskSynthesizer.write(format, to: folder, sizes: sizes, seed: seed) {
+            let asked = [sizes.train, sizes.validation, sizes.test]
+            for (path, wanted) in zip(try TaskSynthesizer.write(format, to: folder, sizes: sizes, seed: seed), asked) {
                 // Read back with the loader users' files go through: the shipped data is held to the official format.
                 let counts = try format.load(path).counts
                 print("\(path): " + counts.keys.sorted().map { "\($0) \(counts[$0]!)" }.joined(separator: ", "))
+                let made = counts[format == .coqa ? "stories" : "examples"] ?? 0
+                if made < wanted { print("  only \(made) distinct items of \(wanted) asked for exist for this generator and seed") }
             }
         }
     }

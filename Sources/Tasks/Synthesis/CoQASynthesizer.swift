@@ -115,7 +115,9 @@ enum CoQASynthesizer {
         var r = SynthRandom(seed: seed, stream: "coqa/\(split)")
         var records: [Record] = []
         var seen = Set<String>()
-        while records.count < count {
+        var attempts = 0
+        while records.count < count && attempts < TaskSynthesizer.maxAttempts(count) {
+            attempts += 1
             let story = r.chance(0.5) ? childAndPet(&r) : familyTrip(&r)
             guard TaskSynthesizer.split(of: story.text, seed: seed) == split, seen.insert(story.text).inserted else { continue }
             let id = String(format: "synth%05d", records.count + 1)

@@ -28,15 +28,17 @@ enum E2ESynthesizer {
         var random = SynthRandom(seed: seed, stream: "e2e/\(split)")
         var seen = Set<String>()
         var rows: [[String]] = []
-        while seen.count < count {
+        var attempts = 0
+        while seen.count < count && attempts < TaskSynthesizer.maxAttempts(count) {
+            attempts += 1
             let mr = meaningRepresentation(&random)
             let key = mr.text
             guard TaskSynthesizer.split(of: key, seed: seed) == split, seen.insert(key).inserted else { continue }
             let wanted = split == "train" ? random.int(2...4) : random.int(4...6)
             var references: [String] = []
-            var attempts = 0
-            while references.count < wanted && attempts < 50 {
-                attempts += 1
+            var tries = 0
+            while references.count < wanted && tries < 50 {
+                tries += 1
                 let r = realise(mr, &random)
                 if !references.contains(r) { references.append(r) }
             }

@@ -102,7 +102,9 @@ enum GSM8KSynthesizer {
         var out = Data()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        while seen.count < count {
+        var attempts = 0
+        while seen.count < count && attempts < TaskSynthesizer.maxAttempts(count) {
+            attempts += 1
             let (question, steps) = problem(&random)
             guard TaskSynthesizer.split(of: question, seed: seed) == split, seen.insert(question).inserted else { continue }
             // Encoding a dictionary of strings cannot fail.

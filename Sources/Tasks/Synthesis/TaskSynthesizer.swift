@@ -61,6 +61,10 @@ public enum TaskSynthesizer {
         return written
     }
 
+    /// Draws allowed before a generator settles for fewer distinct items than asked (a small world, a large
+    /// request): it stops instead of searching forever, and `tasks synth` reports the shortfall.
+    static func maxAttempts(_ count: Int) -> Int { count * 200 + 10_000 }
+
     /// Which split an item (by its canonical text) belongs to: a hash decides, so that the same MR or triple set
     /// can never be both trained on and evaluated, however many items each split draws.
     static func split(of key: String, seed: UInt64) -> String {

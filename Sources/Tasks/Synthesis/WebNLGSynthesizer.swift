@@ -138,7 +138,7 @@ enum WebNLGSynthesizer {
         var xml = "<?xml version='1.0' encoding='utf-8'?>\n<benchmark>\n  <entries>\n"
         var written = 0
         var attempts = 0
-        while written < count && attempts < count * 200 {
+        while written < count && attempts < TaskSynthesizer.maxAttempts(count) {
             attempts += 1
             let facts = tripleSet(w, &random)
             let key = facts.map { "\($0.subject)|\($0.property)|\($0.object)" }.sorted().joined(separator: "\n")
