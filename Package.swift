@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // OpenBLAS through pkg-config; Debian's package is the provider.
@@ -48,10 +49,17 @@ let package = Package(
             .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // One method on one task under a fixed budget: training, evaluation, calibration, forgetting, cost, result files.
+        .target(name: "Harness", dependencies: [
+            "Engine", "Model", "Tokenizer", "Checkpoints", "Methods", "Metrics", "Training", "Tasks",
+            .product(name: "Yams", package: "Yams"),
+        ], swiftSettings: numericFlags),
+        // The static HTML report: an index of runs per task and a page per run.
+        .target(name: "Report", dependencies: ["Harness", "Metrics", .product(name: "Plot", package: "Plot")]),
         .executableTarget(
             name: "peftbench",
             dependencies: [
-                "Engine", "Model", "Training", "Tokenizer", "Checkpoints", "Methods", "Metrics", "Tasks",
+                "Engine", "Model", "Training", "Tokenizer", "Checkpoints", "Methods", "Metrics", "Tasks", "Harness", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: numericFlags

@@ -46,8 +46,11 @@ public enum ModelStore {
 
     public static func load(_ spec: String, seed: UInt64 = 0) throws -> LoadedModel {
         guard let path = try resolvePath(spec) else {
-            let model = LlamaModel(config: .tiny, seed: seed, trainable: false)
-            return LoadedModel(model: model, tokenizer: nil, name: spec, file: nil, tensorTypes: ["F32": model.parameters.count])
+            let tokenizer = BPETokenizer.bytesOnly()
+            var config = LlamaConfig.tiny
+            config.vocabSize = tokenizer.vocabularySize
+            let model = LlamaModel(config: config, seed: seed, trainable: false)
+            return LoadedModel(model: model, tokenizer: tokenizer, name: spec, file: nil, tensorTypes: ["F32": model.parameters.count])
         }
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {

@@ -180,3 +180,14 @@ public final class BPETokenizer: @unchecked Sendable {
 
     public func isSpecial(_ id: Int32) -> Bool { specialIDs.contains(id) }
 }
+
+extension BPETokenizer {
+    /// A tokenizer with one token per byte and no merges, plus an end-of-sequence and the ChatML markers: what the
+    /// built-in tiny model reads, so that every command runs on it without a model file.
+    public static func bytesOnly() -> BPETokenizer {
+        let tokens = ByteLevel.byteToScalar.map { String($0) } + ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+        // Built from constants: the vocabulary and its special ids are consistent by construction.
+        return try! BPETokenizer(tokens: tokens, merges: [], special: [256, 257, 258], preTokenizer: .gpt2,
+                                 bosID: nil, eosID: 256, padID: 256, unknownID: nil, addBOS: false, chatTemplate: nil)
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import Harness
 import Foundation
 
 struct EnvCommand: ParsableCommand {

@@ -2,22 +2,22 @@ import Engine
 import Foundation
 
 /// The facts a measurement depends on: CPU, BLAS kernel and threads, compiler, project revision.
-struct EnvironmentReport: Codable {
-    var cpu: String
-    var cpuVendor: String
-    var cpuFamily: Int?
-    var cpuModel: Int?
-    var cores: Int
-    var simdFeatures: [String]
-    var openblasVersion: String
-    var openblasCore: String
-    var openblasConfig: String
-    var openblasThreads: Int
-    var openblasCoretypeVariable: String?
-    var swiftVersion: String
-    var gitRevision: String
+public struct EnvironmentReport: Codable, Sendable {
+    public var cpu: String
+    public var cpuVendor: String
+    public var cpuFamily: Int?
+    public var cpuModel: Int?
+    public var cores: Int
+    public var simdFeatures: [String]
+    public var openblasVersion: String
+    public var openblasCore: String
+    public var openblasConfig: String
+    public var openblasThreads: Int
+    public var openblasCoretypeVariable: String?
+    public var swiftVersion: String
+    public var gitRevision: String
 
-    static func current() -> EnvironmentReport {
+    public static func current() -> EnvironmentReport {
         let cpu = CPUInfo.current
         return EnvironmentReport(
             cpu: cpu.modelName, cpuVendor: cpu.vendor, cpuFamily: cpu.family, cpuModel: cpu.model,
@@ -29,7 +29,7 @@ struct EnvironmentReport: Codable {
     }
 
     /// The compiler that built this binary.
-    static var compilerVersion: String {
+    public static var compilerVersion: String {
         #if compiler(>=6.5)
         return "6.5 or later"
         #elseif compiler(>=6.4)
@@ -46,7 +46,7 @@ struct EnvironmentReport: Codable {
     }
 
     /// The revision of the source tree this binary was built from (with `-dirty` for uncommitted changes).
-    static func gitRevision() -> String {
+    public static func gitRevision() -> String {
         let sourceDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
         func git(_ args: [String]) -> String? {
             let p = Process()

@@ -1,0 +1,151 @@
+import Checkpoints
+import Foundation
+import Metrics
+
+/// `result.json`: everything a report or a later comparison needs to trust a run. The schema is versioned;
+/// fields are only ever added within a version.
+public struct RunResult: Codable, Sendable {
+    public static let schemaVersion = "peftbench.run/1"
+
+    public enum Status: String, Codable, Sendable { case running, completed, diverged, failed }
+
+    public var schema = RunResult.schemaVersion
+    public var runID: String
+    public var status: Status
+    public var error: String?
+    public var spec: RunSpec
+    public var method: MethodInfo
+    public var budget: Budget
+    public var data: [DataFile]
+    public var model: ModelInfo
+    public var environment: EnvironmentReport
+    public var lossCurve: [LossPoint] = []
+    public var metrics: [MetricResult] = []
+    public var metricsUnavailable: [String] = []
+    public var calibration: CalibrationResults?
+    public var forgetting: [ForgettingResult] = []
+    public var cost: Cost
+    public var startedAt: String
+    public var finishedAt: String?
+
+    public struct MethodInfo: Codable, Sendable {
+        public var name: String
+        public var config: [String: String]
+        public var learningRate: Float
+        public var schedule: String
+        public var warmupSteps: Int
+        public var weightDecay: Float
+        public var targetedModules: Int
+    }
+
+    public struct Budget: Codable, Sendable {
+        public var steps: Int
+        public var examplesPerStep: Int
+        public var maxSequenceLength: Int
+        public var seed: UInt64
+        /// sha256 of the example order: equal across the methods of one comparison.
+        public var orderDigest: String
+        public var trainingSequences: Int
+        public var truncatedSequences: Int
+        public var evaluationExamples: Int
+        public var evaluationSplit: String
+        public var decoding: String
+        public var wallClockLimit: Double?
+        /// True when the wall-clock limit ended training before `steps`.
+        public var cutShort: Bool
+        public var stepsRun: Int
+    }
+
+    public struct DataFile: Codable, Sendable {
+        public var split: String
+        public var path: String
+        public var sha256: String
+        /// `shipped` (the project's own data) or `official`.
+        public var origin: String
+    }
+
+    public struct ModelInfo: Codable, Sendable {
+        public var name: String
+        public var file: String?
+        public var sha256: String?
+        public var parameters: Int
+    }
+
+    public struct LossPoint: Codable, Sendable {
+        public var step: Int
+        public var loss: Double
+        public var learningRate: Float
+    }
+
+    public struct CalibrationResults: Codable, Sendable {
+        /// Confidence = probability of the generated answer; correct = EM (CoQA) or strict accuracy (GSM8K).
+        public var answerLevel: Calibration?
+        /// Teacher forcing on the first reference: top-1 probability vs top-1 = reference token.
+        public var tokenLevel: Calibration?
+    }
+
+    public struct Cost: Codable, Sendable {
+        public var trainableParameters: Int = 0
+        public var trainablePercent: Double = 0
+        public var peakRSSBytes: Int?
+        public var trainingSeconds: Double = 0
+        public var trainingTokens: Int = 0
+        public var tokensPerSecond: Double = 0
+        public var trainingFLOPs: Double = 0
+        public var adapterBytes: Int?
+        public var evaluationSeconds: Double = 0
+    }
+}
+
+/// Writing a run's files so that a killed run never leaves a file that looks complete: each file is written to a
+/// temporary name in the same folder and renamed over the final one.
+public enum RunFiles {
+    public static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
+    }
+
+    public static func write(_ data: Data, to path: String) throws {
+        do { try AtomicFile.write(data, to: path) } catch { throw RunError("\(error)") }
+    }
+
+    public static func writeResult(_ result: RunResult, folder: String) throws {
+        try write(try encoder().encode(result) + Data("\n".utf8), to: (folder as NSString).appendingPathComponent("result.json"))
+    }
+
+    public static func writePredictions(_ predictions: [Prediction], folder: String) throws {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var data = Data()
+        for p in predictions {
+            data.append(try e.encode(p))
+            data.append(0x0A)
+        }
+        try write(data, to: (folder as NSString).appendingPathComponent("predictions.jsonl"))
+    }
+
+    public static func readResult(folder: String) throws -> RunResult {
+        let path = (folder as NSString).appendingPathComponent("result.json")
+        guard let data = FileManager.default.contents(atPath: path) else { throw RunError("\(path): no such file") }
+        do { return try decoder().decode(RunResult.self, from: data) } catch {
+            throw RunError("\(path): not a peftbench result (\(error))")
+        }
+    }
+
+    public static func readPredictions(folder: String) throws -> [Prediction] {
+        let path = (folder as NSString).appendingPathComponent("predictions.jsonl")
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try data.split(separator: 0x0A).map { try d.decode(Prediction.self, from: Data($0)) }
+    }
+}

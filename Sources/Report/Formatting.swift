@@ -1,0 +1,34 @@
+import Foundation
+import Harness
+
+/// How figures read in the report.
+enum Formatting {
+    static func score(_ m: MetricResult) -> String {
+        let digits = m.scale == "0-1" ? 4 : 2
+        return String(format: "%.\(digits)f", m.score)
+    }
+
+    static func interval(_ m: MetricResult) -> String {
+        guard m.ci95.count == 2 else { return "" }
+        let digits = m.scale == "0-1" ? 4 : 2
+        return String(format: "[%.\(digits)f, %.\(digits)f]", m.ci95[0], m.ci95[1])
+    }
+
+    static func count(_ n: Int) -> String {
+        let f = NumberFormatter()
+        f.numberStyle = .decimal
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.groupingSeparator = ","
+        f.usesGroupingSeparator = true
+        return f.string(from: NSNumber(value: n)) ?? String(n)
+    }
+
+    static func bytes(_ n: Int?) -> String {
+        guard let n else { return "–" }
+        return n >= 1 << 20 ? String(format: "%.1f MiB", Double(n) / 1_048_576) : String(format: "%.1f KiB", Double(n) / 1024)
+    }
+
+    static func seconds(_ s: Double) -> String { s >= 120 ? String(format: "%.1f min", s / 60) : String(format: "%.1f s", s) }
+
+    static func signed(_ x: Double) -> String { String(format: "%+.4f", x) }
+}

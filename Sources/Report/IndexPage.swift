@@ -1,0 +1,77 @@
+import Foundation
+import Harness
+import Plot
+
+/// `index.html`: one table per task, a row per run, sorted by method.
+struct IndexPage {
+    let runs: [ReportWriter.LoadedRun]
+
+    func render() -> String {
+        let results = runs.compactMap(\.result)
+        let tasks = Set(results.map(\.spec.task)).sorted()
+        let unreadable = runs.filter { $0.result == nil }
+        let html = HTML(
+            .head(.meta(.charset(.utf8)), .title("peftbench report"), .style(ReportStyle.css)),
+            .body(
+                .h1("PEFT methods compared"),
+                .p(.class("muted"), .text("\(results.count) run\(results.count == 1 ? "" : "s") over \(tasks.count) task\(tasks.count == 1 ? "" : "s"). "
+                    + "Scores are point estimates with bootstrap 95% intervals below them; each method trained under the budget in its row.")),
+                .forEach(tasks) { task in
+                    table(task: task, results: results.filter { $0.spec.task == task }.sorted { ($0.spec.method, $0.runID) < ($1.spec.method, $1.runID) })
+                },
+                .if(!unreadable.isEmpty, .group(
+                    .h2("Unreadable run folders"),
+                    .ul(.forEach(unreadable) { .li(.untrusted("\(($0.folder as NSString).lastPathComponent): \($0.problem ?? "")")) })
+                ))
+            )
+        )
+        return html.render(indentedBy: .spaces(1))
+    }
+
+    func table(task: String, results: [RunResult]) -> Node<HTML.BodyContext> {
+        let metricNames = results.flatMap { $0.metrics.map(\.name) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let probes = results.flatMap { $0.forgetting.map(\.probe) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let pending = Set(results.flatMap(\.metricsUnavailable)).sorted()
+        let data = Set(results.flatMap { $0.data.map { "\($0.origin) data (\($0.split): sha256 \($0.sha256.prefix(12))…)" } }).sorted()
+        return .group(
+            .h2(.untrusted(task)),
+            .p(.class("muted"), .untrusted(data.joined(separator: "; "))),
+            .if(!pending.isEmpty, .p(.class("muted"), .untrusted("Not computed in this version: \(pending.joined(separator: ", ")).")) ),
+            .table(
+                .tr(
+                    .th("method"), .th("status"),
+                    .forEach(metricNames) { .th(.untrusted($0)) },
+                    .th("ECE (tokens)"), .th("ECE (answers)"),
+                    .forEach(probes) { .th(.untrusted("Δ NLL \($0)")) },
+                    .th("trainable"), .th("peak RSS"), .th("train time"), .th("tokens/s"), .th("steps"), .th("lr")
+                ),
+                .forEach(results) { r in row(r, metricNames: metricNames, probes: probes) }
+            )
+        )
+    }
+
+    func row(_ r: RunResult, metricNames: [String], probes: [String]) -> Node<HTML.TableContext> {
+        .tr(
+            .td(.a(.href("runs/" + RunPage.fileName(r.runID)), .untrusted(r.spec.method))),
+            .td(.class("status-\(r.status.rawValue)"), .text(r.status.rawValue), .if(r.budget.cutShort, .span(.class("ci"), .text("cut short")))),
+            .forEach(metricNames) { name in
+                if let m = r.metrics.first(where: { $0.name == name }) {
+                    return .td(.class("num"), .text(Formatting.score(m)), .span(.class("ci"), .text(Formatting.interval(m))))
+                }
+                return .td(.class("num"), .text("–"))
+            },
+            .td(.class("num"), .text(r.calibration?.tokenLevel.map { String(format: "%.4f", $0.ece) } ?? "–")),
+            .td(.class("num"), .text(r.calibration?.answerLevel.map { String(format: "%.4f", $0.ece) } ?? "–")),
+            .forEach(probes) { probe in
+                .td(.class("num"), .text(r.forgetting.first { $0.probe == probe }.map { Formatting.signed($0.delta) } ?? "–"))
+            },
+            .td(.class("num"), .text(Formatting.count(r.cost.trainableParameters)),
+                .span(.class("ci"), .text(String(format: "%.3f%%", r.cost.trainablePercent)))),
+            .td(.class("num"), .text(Formatting.bytes(r.cost.peakRSSBytes))),
+            .td(.class("num"), .text(Formatting.seconds(r.cost.trainingSeconds))),
+            .td(.class("num"), .text(String(format: "%.0f", r.cost.tokensPerSecond))),
+            .td(.class("num"), .text("\(r.budget.stepsRun)/\(r.budget.steps)")),
+            .td(.class("num"), .text(String(format: "%.0e", r.method.learningRate)))
+        )
+    }
+}
