@@ -1,0 +1,144 @@
+import Foundation
+import XCTest
+
+/// `run`, `compare` and `report` on the tiny model with the shipped task data.
+final class RunCLITests: XCTestCase {
+    let cli = CLI()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    var tasksDir: String { Self.repository.appendingPathComponent("tasks").path }
+
+    override func setUpWithError() throws { try CLI.requireBuilt() }
+
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("peftbench-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    /// A small budget: a few steps, a few evaluation examples, short probes.
+    func run(_ task: String, _ method: String, out: URL, extra: [String] = []) throws -> CLI.Output {
+        try cli.run(["run", "--task", task, "--method", method, "--model", "tiny", "--steps", "3", "--batch", "2", "--seq", "96",
+                     "--eval-limit", "3", "--eval-batch", "2", "--forgetting-examples", "2", "--tasks-dir", tasksDir,
+                     "--out", out.path, "--threads", "1"] + extra,
+                    environment: ["PEFTBENCH_CACHE": out.appendingPathComponent("cache").path])
+    }
+
+    func object(_ url: URL) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    func testEveryTaskRunsAndLeavesItsFiles() throws {
+        let out = try temporaryFolder()
+        let expectedMetrics = ["e2e": ["rouge-l", "sacrebleu"], "webnlg": ["rouge-l", "sacrebleu"],
+                               "gsm8k": ["gsm8k-strict", "gsm8k-flexible"], "coqa": ["em", "f1"]]
+        for (task, metrics) in expectedMetrics.sorted(by: { $0.key < $1.key }) {
+            let r = try run(task, "lora", out: out)
+            XCTAssertEqual(r.status, 0, "\(task): \(r.stderr)")
+            let folder = URL(fileURLWithPath: r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+            let result = try object(folder.appendingPathComponent("result.json"))
+            XCTAssertEqual(result["schema"] as? String, "peftbench.run/1")
+            XCTAssertEqual(result["status"] as? String, "completed")
+            for key in ["runID", "spec", "method", "budget", "data", "model", "environment", "lossCurve", "metrics",
+                        "calibration", "forgetting", "cost", "startedAt", "finishedAt"] {
+                XCTAssertNotNil(result[key], "\(task): result.json lacks \(key)")
+            }
+            let names = (result["metrics"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+            XCTAssertEqual(names, metrics, task)
+            for m in result["metrics"] as? [[String: Any]] ?? [] {
+                XCTAssertEqual((m["ci95"] as? [Double])?.count, 2)
+                XCTAssertFalse((m["signature"] as? String ?? "").isEmpty)
+            }
+            XCTAssertEqual((result["lossCurve"] as? [Any])?.count, 3)
+            let data = try XCTUnwrap(result["data"] as? [[String: Any]])
+            XCTAssertEqual(Set(data.compactMap { $0["origin"] as? String }), ["shipped"])
+            XCTAssertEqual(data.compactMap { ($0["sha256"] as? String)?.count }, [64, 64])
+            let forgetting = try XCTUnwrap(result["forgetting"] as? [[String: Any]])
+            XCTAssertEqual(forgetting.count, 4, "model-sampled probe and the three other tasks")
+            let calibration = try XCTUnwrap(result["calibration"] as? [String: Any])
+            XCTAssertNotNil(calibration["tokenLevel"])
+            if task == "gsm8k" || task == "coqa" { XCTAssertNotNil(calibration["answerLevel"], task) }
+            let cost = try XCTUnwrap(result["cost"] as? [String: Any])
+            XCTAssertGreaterThan(cost["trainableParameters"] as? Int ?? 0, 0)
+            XCTAssertGreaterThan(cost["adapterBytes"] as? Int ?? 0, 0)
+            let lines = try String(contentsOf: folder.appendingPathComponent("predictions.jsonl"), encoding: .utf8).split(separator: "\n")
+            XCTAssertEqual(lines.count, 3)
+            let first = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+            for key in ["prompt", "prediction", "references", "scores", "confidence"] { XCTAssertNotNil(first[key], "\(task): \(key)") }
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("adapter/adapter_model.safetensors").path))
+        }
+        let report = try cli.run(["report", "--runs", out.path, "--out", out.appendingPathComponent("report").path])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let index = try String(contentsOfFile: report.stdout.trimmingCharacters(in: .whitespacesAndNewlines), encoding: .utf8)
+        for task in expectedMetrics.keys { XCTAssertTrue(index.contains("<h2>\(task)</h2>"), task) }
+    }
+
+    /// Same seed and thread count: the same metrics, loss curve and predictions, byte for byte.
+    func testRunsAreReproducible() throws {
+        let a = try temporaryFolder(), b = try temporaryFolder()
+        var folders: [URL] = []
+        for out in [a, b] {
+            let r = try run("e2e", "lora", out: out, extra: ["--param", "lora_dropout=0.1"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            folders.append(URL(fileURLWithPath: r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        XCTAssertEqual(folders[0].lastPathComponent, folders[1].lastPathComponent, "same spec, same run id")
+        XCTAssertEqual(try Data(contentsOf: folders[0].appendingPathComponent("predictions.jsonl")),
+                       try Data(contentsOf: folders[1].appendingPathComponent("predictions.jsonl")))
+        let results = try folders.map { try object($0.appendingPathComponent("result.json")) }
+        for key in ["metrics", "lossCurve", "calibration", "forgetting", "budget"] {
+            let encoded = try results.map { try JSONSerialization.data(withJSONObject: $0[key]!, options: [.sortedKeys]) }
+            XCTAssertEqual(encoded[0], encoded[1], key)
+        }
+        // A completed run is kept, not redone.
+        let again = try run("e2e", "lora", out: a, extra: ["--param", "lora_dropout=0.1"])
+        XCTAssertEqual(again.status, 0)
+        XCTAssertTrue(again.stderr.contains("already completed"), again.stderr)
+    }
+
+    /// Model output is untrusted: a prediction that is markup must reach the page as text.
+    func testReportEscapesModelOutput() throws {
+        let out = try temporaryFolder()
+        let r = try run("coqa", "ia3", out: out)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let folder = URL(fileURLWithPath: r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let payloads = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(2)>", "&lt;b&gt;entity&lt;/b&gt;"]
+        let path = folder.appendingPathComponent("predictions.jsonl")
+        var lines = try String(contentsOf: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        for (i, payload) in payloads.enumerated() {
+            var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[i].utf8)) as? [String: Any])
+            object["prediction"] = payload
+            object["references"] = [payload]
+            lines[i] = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: path, atomically: true, encoding: .utf8)
+        let report = try cli.run(["report", "--runs", out.path, "--out", out.appendingPathComponent("report").path])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let page = try String(contentsOf: out.appendingPathComponent("report/runs/\(folder.lastPathComponent).html"), encoding: .utf8)
+        XCTAssertFalse(page.contains("<script>alert(1)"), "raw script in the page")
+        XCTAssertFalse(page.contains("<img src=x"), "raw img in the page")
+        XCTAssertTrue(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        XCTAssertTrue(page.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"))
+        XCTAssertTrue(page.contains("&amp;lt;b&amp;gt;entity"), "an entity in the data is shown as written")
+    }
+
+    func testBadRunInputIsOneLine() throws {
+        let out = try temporaryFolder()
+        let config = out.appendingPathComponent("bad.yaml")
+        try "task: e2e\nmethod: lora\nstepz: 3\n".write(to: config, atomically: true, encoding: .utf8)
+        for (args, fragment) in [
+            (["run", "--task", "e2e", "--method", "nope", "--model", "tiny", "--tasks-dir", tasksDir, "--out", out.path], "nope"),
+            (["run", "--task", "nope", "--method", "lora", "--model", "tiny", "--tasks-dir", tasksDir, "--out", out.path], "no task named 'nope'"),
+            (["run", "--task", "e2e", "--method", "lora", "--steps", "0"], "steps must be at least 1"),
+            (["run", "--method", "lora"], "--task and --method"),
+            (["run", "--config", config.path], "unknown key 'stepz'"),
+            (["run", "--task", "e2e", "--method", "lora", "--model", "tiny", "--param", "r=x", "--tasks-dir", tasksDir, "--out", out.path], "r"),
+            (["report", "--runs", out.appendingPathComponent("none").path], "no such runs folder"),
+        ] {
+            let r = try cli.run(args)
+            XCTAssertNotEqual(r.status, 0, "\(args)")
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(fragment), "\(args): \(r.stderr)")
+        }
+    }
+}
