@@ -33,6 +33,24 @@ public enum Forgetting {
         return (tokens > 0 ? sum / Double(tokens) : 0, tokens)
     }
 
+    /// The base model's NLL on a probe, which every run of a comparison shares: computed once, then read from the
+    /// cache under a hash of the model file and the probe's tokens.
+    public static func cachedNLL(model: LlamaModel, probe: ProbeSet, padID: Int32, modelDigest: String,
+                                 cacheFolder: String) throws -> (mean: Double, tokens: Int) {
+        struct Entry: Codable { var mean: Double; var tokens: Int }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let key = FileDigest.sha256(try encoder.encode(probe) + Data("|\(modelDigest)|\(padID)|nll-v1".utf8))
+        let path = (cacheFolder as NSString).appendingPathComponent("base-nll-\(key.prefix(16)).json")
+        if let data = FileManager.default.contents(atPath: path), let e = try? JSONDecoder().decode(Entry.self, from: data) {
+            return (e.mean, e.tokens)
+        }
+        let fresh = nll(model: model, probe: probe, padID: padID)
+        try FileManager.default.createDirectory(atPath: cacheFolder, withIntermediateDirectories: true)
+        try JSONEncoder().encode(Entry(mean: fresh.mean, tokens: fresh.tokens)).write(to: URL(fileURLWithPath: path), options: .atomic)
+        return fresh
+    }
+
     /// Probe texts sampled from the base model (temperature 1 from the end-of-sequence token, `count` texts of
     /// `length` tokens), cached in `cacheFolder` under a hash of the model file, seed and sizes.
     public static func sampledProbe(model: LlamaModel, tokenizer: BPETokenizer, modelDigest: String, seed: UInt64,

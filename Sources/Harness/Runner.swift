@@ -116,7 +116,10 @@ public final class Runner {
         // Forgetting probes and the base model's NLL on them, before the method changes anything.
         let probes = try forgettingProbes(model: model, tokenizer: tokenizer, modelDigest: modelDigest ?? "tiny:\(spec.seed)",
                                           catalog: catalog)
-        let baseNLL = probes.map { Forgetting.nll(model: model, probe: $0, padID: encoder.eos) }
+        let baseNLL = try probes.map {
+            try Forgetting.cachedNLL(model: model, probe: $0, padID: encoder.eos, modelDigest: modelDigest ?? "tiny:\(spec.seed)",
+                                     cacheFolder: options.cacheFolder)
+        }
 
         // Method
         var overrides = spec.params
@@ -174,6 +177,13 @@ public final class Runner {
         result.cost.tokensPerSecond = Double(tokens) / max(1e-9, result.cost.trainingSeconds)
         result.cost.trainingFLOPs = GEMM.executedFLOPs
         checkpoint(result)
+        if result.status == .diverged {
+            // Nothing trained is worth evaluating; the record of where it went wrong is the result.
+            result.cost.peakRSSBytes = ProcessStats.peakRSSBytes
+            result.finishedAt = Self.timestamp()
+            try RunFiles.writeResult(result, folder: folder)
+            return result
+        }
 
         // Evaluation
         let evalClock = Stopwatch()

@@ -122,6 +122,20 @@ final class RunCLITests: XCTestCase {
         XCTAssertTrue(page.contains("&amp;lt;b&amp;gt;entity"), "an entity in the data is shown as written")
     }
 
+    /// A learning rate that blows the weights up: the run stops at the first non-finite loss and says so.
+    func testDivergenceIsRecorded() throws {
+        let out = try temporaryFolder()
+        let r = try run("gsm8k", "full", out: out, extra: ["--learning-rate", "1e30", "--steps", "6"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("diverged"), r.stderr)
+        let folder = try XCTUnwrap(try FileManager.default.contentsOfDirectory(at: out, includingPropertiesForKeys: nil)
+            .first { $0.lastPathComponent.hasPrefix("gsm8k-full") })
+        let result = try object(folder.appendingPathComponent("result.json"))
+        XCTAssertEqual(result["status"] as? String, "diverged")
+        XCTAssertLessThan((result["lossCurve"] as? [Any])?.count ?? 99, 6)
+        XCTAssertTrue((result["error"] as? String ?? "").contains("training stopped"))
+    }
+
     func testBadRunInputIsOneLine() throws {
         let out = try temporaryFolder()
         let config = out.appendingPathComponent("bad.yaml")
