@@ -20,6 +20,8 @@ public final class Runner {
         public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         /// Rewrite one progress line in place (a terminal) instead of logging lines.
         public var interactive = false
+        /// Also write every parameter of the tuned model (`model.safetensors`), for full fine-tuning above all.
+        public var saveModel = false
 
         public init(cacheFolder: String) { self.cacheFolder = cacheFolder }
     }
@@ -55,6 +57,9 @@ public final class Runner {
                 failed.error = "\(error)"
                 failed.finishedAt = Self.timestamp()
                 try? RunFiles.writeResult(failed, folder: folder)
+            } else if (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true {
+                // Failed before there was anything to record (an unknown task, unreadable data): no empty run folder.
+                try? FileManager.default.removeItem(atPath: folder)
             }
             throw error
         }
@@ -211,6 +216,13 @@ public final class Runner {
 
         // Files
         if spec.method != "full" { result.cost.adapterBytes = try saveAdapter(applied) }
+        if options.saveModel {
+            let tensors = model.parameters.map { p in (name: p.name, shape: p.shape, values: UnsafeBufferPointer(start: p.value.pointer, count: p.count)) }
+            do {
+                try SafetensorsWriter.write(tensors, metadata: ["format": "pt", "method": spec.method],
+                                            to: (folder as NSString).appendingPathComponent("model.safetensors"))
+            } catch { throw RunError("\(error)") }
+        }
         try RunFiles.writePredictions(predictions, folder: folder)
         if result.status == .running { result.status = .completed }
         result.finishedAt = Self.timestamp()

@@ -61,12 +61,14 @@ struct RunPlaceOptions: ParsableArguments {
     @Option(help: "Folder of runs; each run writes <out>/<run id>/.") var out = "runs"
     @Option(help: "The task definitions folder.") var tasksDir = "tasks"
     @Flag(help: "Run again even when a completed result exists.") var force = false
+    @Flag(help: "Also save the tuned model's parameters (model.safetensors); by default only the adapter is kept.") var saveModel = false
 
     func runnerOptions() -> Runner.Options {
         var o = Runner.Options(cacheFolder: ModelStore.cacheDirectory)
         o.tasksFolder = tasksDir
         o.outFolder = out
         o.force = force
+        o.saveModel = saveModel
         o.interactive = isatty(STDERR_FILENO) != 0
         return o
     }

@@ -136,6 +136,19 @@ final class RunCLITests: XCTestCase {
         XCTAssertTrue((result["error"] as? String ?? "").contains("training stopped"))
     }
 
+    /// A wall-clock cap ends training early and the result says so; --save-model keeps the tuned weights.
+    func testWallClockLimitAndSavedModel() throws {
+        let out = try temporaryFolder()
+        let r = try run("e2e", "full", out: out, extra: ["--steps", "40", "--wall-clock-limit", "0.01", "--save-model"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let folder = URL(fileURLWithPath: r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let budget = try XCTUnwrap(try object(folder.appendingPathComponent("result.json"))["budget"] as? [String: Any])
+        XCTAssertEqual(budget["cutShort"] as? Bool, true)
+        XCTAssertLessThan(budget["stepsRun"] as? Int ?? 40, 40)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.safetensors").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("adapter").path))
+    }
+
     func testBadRunInputIsOneLine() throws {
         let out = try temporaryFolder()
         let config = out.appendingPathComponent("bad.yaml")
