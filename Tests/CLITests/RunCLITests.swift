@@ -1,20 +1,13 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `run`, `compare` and `report` on the tiny model with the shipped task data.
 final class RunCLITests: XCTestCase {
     let cli = CLI()
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    var tasksDir: String { Self.repository.appendingPathComponent("tasks").path }
+    var tasksDir: String { repositoryRoot.appendingPathComponent("tasks").path }
 
     override func setUpWithError() throws { try CLI.requireBuilt() }
-
-    func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("peftbench-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
 
     /// A small budget: a few steps, a few evaluation examples, short probes.
     func run(_ task: String, _ method: String, out: URL, extra: [String] = []) throws -> CLI.Output {

@@ -4,17 +4,9 @@ import XCTest
 
 final class TasksCLITests: XCTestCase {
     let cli = CLI()
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    var tasksDir: String { Self.repository.appendingPathComponent("tasks").path }
+    var tasksDir: String { repositoryRoot.appendingPathComponent("tasks").path }
 
     override func setUpWithError() throws { try CLI.requireBuilt() }
-
-    func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("peftbench-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
 
     func testInspectCountsTheShippedData() throws {
         let expected: [(String, String, Int)] = [
@@ -22,7 +14,7 @@ final class TasksCLITests: XCTestCase {
             ("gsm8k", "tasks/data/gsm8k/validation.jsonl", 200), ("coqa", "tasks/data/coqa/validation.json", 305),
         ]
         for (format, relative, examples) in expected {
-            let path = Self.repository.appendingPathComponent(relative).path
+            let path = repositoryRoot.appendingPathComponent(relative).path
             let r = try cli.run(["tasks", "inspect", "--format", format, path, "--json"])
             XCTAssertEqual(r.status, 0, r.stderr)
             let json = try cli.json(r.stdout)

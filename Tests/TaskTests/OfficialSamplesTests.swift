@@ -1,12 +1,12 @@
 import Foundation
 import Tasks
+import TestSupport
 import XCTest
 
 /// Byte-exact excerpts of the official files, where `../shared/official-samples` is present beside the project
 /// (as on CI); the counts were checked against Python's csv and ElementTree readings of the same files.
 final class OfficialSamplesTests: XCTestCase {
-    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/official-samples").path
+    static let samples = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/official-samples").path
 
     func check(_ format: TaskFormat, _ relative: String, language: String = "en", _ expected: [String: Int]) throws {
         let path = (Self.samples as NSString).appendingPathComponent(relative)

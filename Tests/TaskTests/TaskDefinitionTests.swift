@@ -1,5 +1,6 @@
 import Foundation
 import Tasks
+import TestSupport
 import XCTest
 
 final class TaskDefinitionTests: XCTestCase {
@@ -77,8 +78,7 @@ final class TaskDefinitionTests: XCTestCase {
 
     /// The definitions in `tasks/` load, and each renders the first example of its shipped splits.
     func testShippedDefinitionsAndData() throws {
-        let tasks = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("tasks").path
+        let tasks = repositoryRoot.appendingPathComponent("tasks").path
         let catalog = try TaskCatalog(folder: tasks)
         XCTAssertEqual(catalog.definitions.map(\.name), ["coqa", "e2e", "gsm8k", "webnlg"])
         for d in catalog.definitions {

@@ -1,9 +1,9 @@
 import Foundation
 @testable import Tasks
+import TestSupport
 import XCTest
 
 final class TaskSynthesizerTests: XCTestCase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let shippedSeed: UInt64 = 20_241_122
 
     /// The committed files are exactly what the generator writes from the shipped seed.
@@ -12,7 +12,7 @@ final class TaskSynthesizerTests: XCTestCase {
             let sizes = TaskSynthesizer.defaultSizes(format)
             for (split, name) in TaskSynthesizer.fileNames(format) {
                 let count = split == "train" ? sizes.train : split == "validation" ? sizes.validation : sizes.test
-                let committed = try Data(contentsOf: Self.repository.appendingPathComponent("tasks/data/\(format.rawValue)/\(name)"))
+                let committed = try Data(contentsOf: repositoryRoot.appendingPathComponent("tasks/data/\(format.rawValue)/\(name)"))
                 let generated = TaskSynthesizer.generate(format, split: split, count: count, seed: Self.shippedSeed)
                 XCTAssertTrue(committed == generated, "tasks/data/\(format.rawValue)/\(name) differs from `tasks synth` output")
             }
