@@ -24,11 +24,11 @@ struct TasksListCommand: ParsableCommand {
     @OptionGroup var folder: TasksFolderOption
     @Flag(help: "Print JSON.") var json = false
 
-    struct Row: Codable {
+    struct Row: Encodable {
         var name: String, format: String, description: String?, splits: [String: Split]
         var missingOfficial: [String]
     }
-    struct Split: Codable { var path: String?; var origin: String?; var missing: String? }
+    struct Split: Encodable { var path: String?; var origin: String?; var missing: String? }
 
     func run() throws {
         let catalog = try folder.catalog()
@@ -44,7 +44,7 @@ struct TasksListCommand: ParsableCommand {
             rows.append(Row(name: d.name, format: d.format.rawValue, description: d.description, splits: splits,
                             missingOfficial: d.missingOfficialFiles(root: catalog.root)))
         }
-        if json { return try printJSON(rows) }
+        if json { return print(try JSONOutput.string(rows)) }
         for row in rows {
             print("\(row.name)  (\(row.format))\(row.description.map { "  \($0)" } ?? "")")
             for split in TaskDefinition.splits {
@@ -70,15 +70,15 @@ struct TasksInspectCommand: ParsableCommand {
 
     func run() throws {
         let split = try format.load(path, options: .init(stripCalculator: stripCalculator, language: lang))
-        var counts: [String: AnyCodable] = split.counts.mapValues { .int($0) }
+        var counts: [String: InspectValue] = split.counts.mapValues { .int($0) }
         counts["sha256"] = .string(try FileDigest.sha256(path: path))
-        if json { return try printJSON(counts) }
+        if json { return print(try JSONOutput.string(counts)) }
         for key in counts.keys.sorted() { print("\(key): \(counts[key]!)") }
     }
 }
 
 /// A JSON value of either kind that `inspect` prints.
-enum AnyCodable: Codable, CustomStringConvertible {
+enum InspectValue: Encodable, CustomStringConvertible {
     case int(Int), string(String)
     func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
@@ -87,22 +87,12 @@ enum AnyCodable: Codable, CustomStringConvertible {
         case .string(let s): try c.encode(s)
         }
     }
-    init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if let i = try? c.decode(Int.self) { self = .int(i) } else { self = .string(try c.decode(String.self)) }
-    }
     var description: String {
         switch self {
         case .int(let i): return String(i)
         case .string(let s): return s
         }
     }
-}
-
-func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
 struct TasksShowCommand: ParsableCommand {

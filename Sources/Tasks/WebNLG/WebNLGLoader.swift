@@ -23,7 +23,6 @@ public enum WebNLGLoader {
         public var eid: String
         public var triples: [Triple] = []
         public var lexicalisations: [String] = []
-        public var line: Int
     }
 
     public static func load(_ path: String, language: String = "en") throws -> LoadedSplit {
@@ -136,7 +135,7 @@ public enum WebNLGLoader {
             case "benchmark": sawBenchmark = true
             case "entry":
                 guard let eid = attributes["eid"], !eid.isEmpty else { return fail(parser, "<entry> without an eid attribute") }
-                entry = Entry(category: attributes["category"] ?? "", eid: eid, line: parser.lineNumber)
+                entry = Entry(category: attributes["category"] ?? "", eid: eid)
             case "mtriple", "lex":
                 guard entry != nil else { return fail(parser, "<\(name)> outside an <entry>") }
                 collecting = name
