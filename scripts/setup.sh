@@ -31,6 +31,13 @@ python3 -c "import sacrebleu, rouge_score" 2>/dev/null \
   || python3 -m pip install --quiet --disable-pip-version-check sacrebleu==2.6.0 rouge-score==0.1.2 >/dev/null 2>&1 \
   || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages sacrebleu==2.6.0 rouge-score==0.1.2 >/dev/null \
   || echo "setup: could not install sacrebleu and rouge-score; the metric parity tests will fail" >&2
+# pycocoevalcap's CIDEr needs only numpy; --no-deps keeps its COCO-API dependency (and a compiler) out.
+python3 -c "import numpy, pycocoevalcap.cider.cider" 2>/dev/null || {
+  python3 -m pip install --quiet --disable-pip-version-check numpy >/dev/null 2>&1 \
+    || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages numpy >/dev/null
+  python3 -m pip install --quiet --disable-pip-version-check --no-deps pycocoevalcap==1.2 >/dev/null 2>&1 \
+    || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages --no-deps pycocoevalcap==1.2 >/dev/null
+} || echo "setup: could not install pycocoevalcap; the CIDEr parity test will fail" >&2
 
 # The default model, into the cache (verified by sha256; a no-op when it is already there).
 bash "$(dirname "$0")/fetch-model.sh" >/dev/null

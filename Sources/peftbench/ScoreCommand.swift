@@ -8,10 +8,10 @@ struct ScoreCommand: ParsableCommand {
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
         case bleu, sentenceBleu = "sentence-bleu", rougeL = "rouge-l", rougeLsum = "rouge-lsum", em, f1
-        case gsm8kAccuracy = "gsm8k-accuracy"
+        case gsm8kAccuracy = "gsm8k-accuracy", cider
     }
 
-    @Option(help: "bleu (corpus, sacrebleu's convention, 0–100), sentence-bleu, rouge-l or rouge-lsum (rouge-score's, mean F 0–1), em or f1 (CoQA's rules, 0–100), gsm8k-accuracy (0–100).")
+    @Option(help: "bleu (corpus, sacrebleu's convention, 0–100), sentence-bleu, rouge-l or rouge-lsum (rouge-score's, mean F 0–1), em or f1 (CoQA's rules, 0–100), gsm8k-accuracy (0–100), cider (CIDEr-D on whitespace-tokenized text, pycocoevalcap's).")
     var metric: Metric
     @Option(help: "em/f1: coqa or squad; gsm8k-accuracy: strict or flexible.") var convention: String?
     @Option(help: "Hypotheses, one per line.") var hyp: String
@@ -97,6 +97,12 @@ struct ScoreCommand: ParsableCommand {
             let scores = hyps.indices.map { 100 * (GSM8KAccuracy.judge(output: hyps[$0], reference: streams[0][$0], mode: mode).correct ? 1.0 : 0) }
             output = Output(metric: metric.rawValue, score: mean(scores), signature: "extract:\(mode.rawValue)|compare:numeric|version:peftbench-1",
                             ci95: meanInterval(scores), scores: scores)
+        case .cider:
+            let c = CIDEr()
+            let fold: (String) -> String = { lowercase ? $0.lowercased() : $0 }
+            let result = c.score(hypotheses: hyps.map(fold), references: hyps.indices.map { i in streams.map { fold($0[i]) }.filter { !$0.isEmpty } })
+            output = Output(metric: "cider", score: result.corpus, signature: "nrefs:\(streams.count)|" + c.signature + (lowercase ? "|case:lc" : ""),
+                            ci95: meanInterval(result.segments), scores: result.segments)
         case .sentenceBleu:
             bleu.effectiveOrder = true
             let scores = hyps.indices.map { i in bleu.sentenceScore(hypothesis: hyps[i], references: streams.map { $0[i] }).score }

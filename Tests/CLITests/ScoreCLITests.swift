@@ -24,6 +24,16 @@ final class ScoreCLITests: XCTestCase {
         XCTAssertEqual((s["scores"] as? [Double])?.count, 2)
     }
 
+    func testCIDEr() throws {
+        let hyp = try file("cider-hyp", "A B C D\nx y\n")
+        let ref = try file("cider-ref", "a b c d\nz w\n")
+        let r = try cli.run(["score", "--metric", "cider", "--hyp", hyp, "--ref", ref, "--lowercase", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let out = try cli.json(r.stdout)
+        XCTAssertEqual(out["score"] as? Double ?? 0, 5, accuracy: 1e-12)  // segments 10 and 0
+        XCTAssertEqual(out["scores"] as? [Double], [10, 0])
+    }
+
     func testAnswerMetrics() throws {
         let hyp = try file("answers", "in Paris, France\nThe Eiffel Tower\n")
         let ref = try file("golds", "Paris\neiffel tower\n")
