@@ -1,3 +1,4 @@
+import Foundation
 import Plot
 
 /// Every string a model or a dataset produced (and every name a user chose) goes into the page through here.
@@ -35,5 +36,3 @@ extension Node where Context: HTMLContext {
     /// Untrusted text, escaped.
     static func untrusted(_ s: String) -> Node { .raw(HTMLEscape.escape(s)) }
 }
-
-import Foundation

@@ -1,4 +1,6 @@
-/// A prompt or target template: text with `{{field}}` placeholders filled from an example's fields (the
+import Foundation
+
+/// A prompt or target template: text with `{{field}}` slots filled from an example's fields (the
 /// lm-evaluation-harness notation, without the rest of Jinja). An unknown field is an error, not an empty string.
 public struct PromptTemplate: Sendable, Equatable, Codable {
     public var source: String
@@ -56,5 +58,3 @@ public struct PromptTemplate: Sendable, Equatable, Codable {
         return out
     }
 }
-
-import Foundation
