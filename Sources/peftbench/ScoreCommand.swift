@@ -8,10 +8,10 @@ struct ScoreCommand: ParsableCommand {
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
         case bleu, sentenceBleu = "sentence-bleu", rougeL = "rouge-l", rougeLsum = "rouge-lsum", em, f1
-        case gsm8kAccuracy = "gsm8k-accuracy", cider
+        case gsm8kAccuracy = "gsm8k-accuracy", cider, rougeLCoco = "rouge-l-coco"
     }
 
-    @Option(help: "bleu (corpus, sacrebleu's convention, 0–100), sentence-bleu, rouge-l or rouge-lsum (rouge-score's, mean F 0–1), em or f1 (CoQA's rules, 0–100), gsm8k-accuracy (0–100), cider (CIDEr-D on whitespace-tokenized text, pycocoevalcap's).")
+    @Option(help: "bleu (corpus, sacrebleu's convention, 0–100), sentence-bleu, rouge-l or rouge-lsum (rouge-score's, mean F 0–1), em or f1 (CoQA's rules, 0–100), gsm8k-accuracy (0–100), cider and rouge-l-coco (pycocoevalcap's CIDEr-D and ROUGE-L on tokenized text).")
     var metric: Metric
     @Option(help: "em/f1: coqa or squad; gsm8k-accuracy: strict or flexible.") var convention: String?
     @Option(help: "Hypotheses, one per line.") var hyp: String
@@ -102,6 +102,12 @@ struct ScoreCommand: ParsableCommand {
             let fold: (String) -> String = { lowercase ? $0.lowercased() : $0 }
             let result = c.score(hypotheses: hyps.map(fold), references: hyps.indices.map { i in streams.map { fold($0[i]) }.filter { !$0.isEmpty } })
             output = Output(metric: "cider", score: result.corpus, signature: "nrefs:\(streams.count)|" + c.signature + (lowercase ? "|case:lc" : ""),
+                            ci95: meanInterval(result.segments), scores: result.segments)
+        case .rougeLCoco:
+            let fold: (String) -> String = { lowercase ? $0.lowercased() : $0 }
+            let result = CaptionROUGEL.corpus(hypotheses: hyps.map(fold), references: hyps.indices.map { i in streams.map { fold($0[i]) }.filter { !$0.isEmpty } })
+            output = Output(metric: "rouge-l-coco", score: result.corpus,
+                            signature: "nrefs:\(streams.count)|" + CaptionROUGEL.signature + (lowercase ? "|case:lc" : ""),
                             ci95: meanInterval(result.segments), scores: result.segments)
         case .sentenceBleu:
             bleu.effectiveOrder = true

@@ -32,6 +32,10 @@ final class ScoreCLITests: XCTestCase {
         let out = try cli.json(r.stdout)
         XCTAssertEqual(out["score"] as? Double ?? 0, 5, accuracy: 1e-12)  // segments 10 and 0
         XCTAssertEqual(out["scores"] as? [Double], [10, 0])
+        // LCS 3 of 4 candidate and 3 of 3 reference tokens: P 0.75, R 1, F(β 1.2) = 2.44·0.75 / (1 + 1.44·0.75).
+        let h = try file("rl-hyp", "a b x c\n"), g = try file("rl-ref", "a b c\n")
+        let rl = try cli.json(try cli.run(["score", "--metric", "rouge-l-coco", "--hyp", h, "--ref", g, "--json"]).stdout)
+        XCTAssertEqual(rl["score"] as? Double ?? 0, 2.44 * 0.75 / (1 + 1.44 * 0.75), accuracy: 1e-12)
     }
 
     func testAnswerMetrics() throws {

@@ -2,7 +2,7 @@ import Foundation
 import Metrics
 import XCTest
 
-final class CIDErTests: XCTestCase {
+final class CaptionMetricsTests: XCTestCase {
     /// Hand-checkable: a hypothesis equal to its only reference, in a corpus of two unrelated segments.
     func testIdenticalSegmentScoresTenTimesItsShare() {
         let c = CIDEr()
@@ -12,9 +12,9 @@ final class CIDErTests: XCTestCase {
         XCTAssertEqual(s.segments[1], 0, accuracy: 1e-12)
     }
 
-    /// Against pycocoevalcap on generated corpora: repeated words (clipping), lengths far apart (the penalty),
-    /// several references of different lengths, one-word and empty hypotheses.
-    func testMatchesPycocoevalcap() throws {
+    /// Corpora for the caption metrics: repeated words (clipping), lengths far apart (the penalty), several
+    /// references of different lengths, one-word and empty hypotheses.
+    static func corpora() -> (cases: [[String: Any]], inputs: [([String], [[String]])]) {
         let vocabulary = ["the", "a", "pub", "near", "riverside", "cheap", "is", "food", "eagle", "city", "centre", ",", "."]
         var state: UInt64 = 0x9E3779B97F4A7C15
         func next(_ n: Int) -> Int {
@@ -31,6 +31,11 @@ final class CIDErTests: XCTestCase {
             cases.append(["hyps": hyps, "refs": refs])
             inputs.append((hyps, refs))
         }
+        return (cases, inputs)
+    }
+
+    func testMatchesPycocoevalcap() throws {
+        let (cases, inputs) = Self.corpora()
         let expected = try XCTUnwrap(try ReferenceScript.run("cider_reference.py", cases: cases, package: "pycocoevalcap==1.2 numpy") as? [[String: Any]])
         for (i, (hyps, refs)) in inputs.enumerated() {
             let ours = CIDEr().score(hypotheses: hyps, references: refs)
@@ -38,6 +43,18 @@ final class CIDErTests: XCTestCase {
             XCTAssertEqual(ours.corpus, corpus, accuracy: 1e-9 * max(1, abs(corpus)), "case \(i)")
             let segments = try XCTUnwrap(expected[i]["segments"] as? [Double])
             for (a, b) in zip(ours.segments, segments) { XCTAssertEqual(a, b, accuracy: 1e-9 * max(1, abs(b)), "case \(i)") }
+        }
+    }
+
+    /// pycocoevalcap's ROUGE-L on the same corpora (the E2E and WebNLG scripts' ROUGE_L).
+    func testCaptionROUGELMatchesPycocoevalcap() throws {
+        let (cases, inputs) = Self.corpora()
+        let expected = try XCTUnwrap(try ReferenceScript.run("caption_rouge_reference.py", cases: cases, package: "pycocoevalcap==1.2 numpy") as? [[String: Any]])
+        for (i, (hyps, refs)) in inputs.enumerated() {
+            let ours = CaptionROUGEL.corpus(hypotheses: hyps, references: refs)
+            XCTAssertEqual(ours.corpus, try XCTUnwrap(expected[i]["corpus"] as? Double), accuracy: 1e-12, "case \(i)")
+            let segments = try XCTUnwrap(expected[i]["segments"] as? [Double])
+            for (a, b) in zip(ours.segments, segments) { XCTAssertEqual(a, b, accuracy: 1e-12, "case \(i)") }
         }
     }
 }
