@@ -88,6 +88,8 @@ public final class Runner {
         guard let tokenizer = loaded.tokenizer else { throw RunError("model '\(spec.model)' has no tokenizer") }
         let model = loaded.model
         let modelDigest = try loaded.file.map { try FileDigest.sha256(path: $0) }
+        // The built-in tiny model has no file; its weights follow from the seed.
+        let modelKey = modelDigest ?? "tiny:\(spec.seed)"
         let encoder = try PromptEncoder(definition: definition, tokenizer: tokenizer)
         guard spec.seq + 1 <= model.config.maxPositionEmbeddings else {
             throw RunError("seq \(spec.seq) exceeds the model's \(model.config.maxPositionEmbeddings) positions")
@@ -119,21 +121,15 @@ public final class Runner {
         checkpoint(result)
 
         // Forgetting probes and the base model's NLL on them, before the method changes anything.
-        let probes = try forgettingProbes(model: model, tokenizer: tokenizer, modelDigest: modelDigest ?? "tiny:\(spec.seed)",
-                                          catalog: catalog)
+        let probes = try forgettingProbes(model: model, tokenizer: tokenizer, modelDigest: modelKey, catalog: catalog)
         let baseNLL = try probes.map {
-            try Forgetting.cachedNLL(model: model, probe: $0, padID: encoder.eos, modelDigest: modelDigest ?? "tiny:\(spec.seed)",
-                                     cacheFolder: options.cacheFolder)
+            try Forgetting.cachedNLL(model: model, probe: $0, padID: encoder.eos, modelDigest: modelKey, cacheFolder: options.cacheFolder)
         }
 
         // Method
-        var overrides = spec.params
-        if overrides["total_step"] == nil,
-           try MethodRegistry.method(named: spec.method).options.contains(where: { $0.name == "total_step" }) {
-            overrides["total_step"] = String(spec.steps)
-        }
         let applied: AppliedMethod
         do {
+            let overrides = try MethodRegistry.withRunLength(spec.params, method: spec.method, steps: spec.steps)
             applied = try MethodRegistry.apply(spec.method, to: model, overrides: overrides,
                                                context: MethodContext(seed: spec.seed, tokenize: { tokenizer.encode($0) }))
         } catch { throw RunError("\(error)") }

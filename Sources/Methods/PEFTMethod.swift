@@ -137,6 +137,16 @@ public enum MethodRegistry {
 
     /// Resolves the options and installs the method.
     @discardableResult
+    /// The overrides with `total_step` set to the run's length for a method whose schedule needs it (AdaLoRA),
+    /// unless it was given.
+    public static func withRunLength(_ overrides: [String: String], method name: String, steps: Int) throws -> [String: String] {
+        var out = overrides
+        if out["total_step"] == nil, try method(named: name).options.contains(where: { $0.name == "total_step" }) {
+            out["total_step"] = String(steps)
+        }
+        return out
+    }
+
     public static func apply(_ name: String, to model: LlamaModel, overrides: [String: String] = [:],
                              context: MethodContext = MethodContext()) throws -> AppliedMethod {
         let method = try method(named: name)

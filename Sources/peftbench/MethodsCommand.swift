@@ -32,10 +32,7 @@ struct MethodParameters: ParsableArguments {
                totalSteps: Int? = nil) throws -> AppliedMethod {
         do {
             var overrides = try parsed()
-            if let totalSteps, overrides["total_step"] == nil,
-               try MethodRegistry.method(named: method).options.contains(where: { $0.name == "total_step" }) {
-                overrides["total_step"] = String(totalSteps)
-            }
+            if let totalSteps { overrides = try MethodRegistry.withRunLength(overrides, method: method, steps: totalSteps) }
             return try MethodRegistry.apply(method, to: model, overrides: overrides,
                                             context: MethodContext(seed: seed, tokenize: tokenizer))
         } catch let e as MethodError {

@@ -42,7 +42,7 @@ final class MethodBehaviourTests: XCTestCase {
         for c in Self.cases where c.identityAtInit {
             let m = model()
             let before = m.logits(batch)
-            try MethodRegistry.apply(c.method, to: m, overrides: c.params, context: MethodContext(seed: 1))
+            _ = try MethodRegistry.apply(c.method, to: m, overrides: c.params, context: MethodContext(seed: 1))
             XCTAssertEqual(m.logits(batch), before, "\(c.method) \(c.params) must start as the base model")
         }
     }
