@@ -36,7 +36,8 @@ final class CaptionMetricsTests: XCTestCase {
 
     func testMatchesPycocoevalcap() throws {
         let (cases, inputs) = Self.corpora()
-        let expected = try XCTUnwrap(try ReferenceScript.run("cider_reference.py", cases: cases, package: "pycocoevalcap==1.2 numpy") as? [[String: Any]])
+        let expected = try XCTUnwrap(try ReferenceScript.run("caption_reference.py", cases: cases, package: "pycocoevalcap==1.2 numpy") as? [[String: Any]])
+            .map { try XCTUnwrap($0["cider"] as? [String: Any]) }
         for (i, (hyps, refs)) in inputs.enumerated() {
             let ours = CIDEr().score(hypotheses: hyps, references: refs)
             let corpus = try XCTUnwrap(expected[i]["corpus"] as? Double)
@@ -49,7 +50,8 @@ final class CaptionMetricsTests: XCTestCase {
     /// pycocoevalcap's ROUGE-L on the same corpora (the E2E and WebNLG scripts' ROUGE_L).
     func testCaptionROUGELMatchesPycocoevalcap() throws {
         let (cases, inputs) = Self.corpora()
-        let expected = try XCTUnwrap(try ReferenceScript.run("caption_rouge_reference.py", cases: cases, package: "pycocoevalcap==1.2 numpy") as? [[String: Any]])
+        let expected = try XCTUnwrap(try ReferenceScript.run("caption_reference.py", cases: cases, package: "pycocoevalcap==1.2 numpy") as? [[String: Any]])
+            .map { try XCTUnwrap($0["rouge"] as? [String: Any]) }
         for (i, (hyps, refs)) in inputs.enumerated() {
             let ours = CaptionROUGEL.corpus(hypotheses: hyps, references: refs)
             XCTAssertEqual(ours.corpus, try XCTUnwrap(expected[i]["corpus"] as? Double), accuracy: 1e-12, "case \(i)")
