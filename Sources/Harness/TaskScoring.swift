@@ -39,7 +39,7 @@ public enum TaskScoring {
             case "rouge-l":
                 let xs = scored.map { ROUGEL.best(references: predictions[$0].references, candidate: predictions[$0].prediction, summaryLevel: false).fmeasure }
                 for (k, i) in scored.enumerated() { predictions[i].scores["rouge_l"] = xs[k] }
-                results.append(meanResult("rouge-l", xs, signature: ROUGEL.signature, scale: "0-1"))
+                results.append(meanResult("rouge-l", xs, signature: ROUGEL.signature(stem: false), scale: "0-1"))
             case "em", "f1":
                 let pairs = scored.map { AnswerOverlap.score(prediction: predictions[$0].prediction, golds: predictions[$0].references) }
                 let xs = pairs.map { metric == "em" ? $0.em : $0.f1 }

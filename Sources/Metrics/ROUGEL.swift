@@ -1,7 +1,8 @@
 /// ROUGE-L and ROUGE-Lsum as Google's `rouge-score` computes them (Lin, 2004): tokens are the lower-cased text's runs
 /// of [a-z0-9]; ROUGE-L is the F-measure of the longest common subsequence; ROUGE-Lsum splits both texts into
 /// sentences on newlines and counts the union of each reference sentence's LCS hits with every candidate sentence.
-/// With several references the one with the best F-measure counts. Stemming is not implemented.
+/// With several references the one with the best F-measure counts. `stem: true` is `use_stemmer=True`: NLTK's Porter
+/// stemmer on tokens longer than three characters.
 public enum ROUGEL {
     public struct Score: Sendable, Equatable, Codable {
         public var precision: Double
@@ -21,16 +22,23 @@ public enum ROUGEL {
         }
     }
 
-    public static let signature = "tok:rouge-score|stem:no|multi:max-f|version:peftbench-1"
+    public static func signature(stem: Bool) -> String {
+        "tok:rouge-score|stem:\(stem ? "porter-nltk" : "no")|multi:max-f|version:peftbench-1"
+    }
 
-    /// rouge-score's tokenizer without stemming.
-    public static func tokenize(_ text: String) -> [Substring] {
+    /// rouge-score's tokenizer.
+    public static func tokenize(_ text: String, stem: Bool = false) -> [Substring] {
         var spaced = String.UnicodeScalarView()
         for c in text.lowercased().unicodeScalars {
             let keep = (c.value >= 0x61 && c.value <= 0x7A) || (c.value >= 0x30 && c.value <= 0x39)
             spaced.append(keep ? c : " ")
         }
-        return String(spaced).split(separator: " ")
+        let tokens = String(spaced).split(separator: " ")
+        guard stem else { return tokens }
+        // rouge-score drops tokens that stemming left empty or outside [a-z0-9].
+        return tokens.map { $0.count > 3 ? Substring(PorterStemmer.stem(String($0))) : $0 }.filter { t in
+            !t.isEmpty && t.unicodeScalars.allSatisfy { ($0.value >= 0x61 && $0.value <= 0x7A) || ($0.value >= 0x30 && $0.value <= 0x39) }
+        }
     }
 
     static func table(_ ref: [Substring], _ can: [Substring]) -> [[Int]] {
@@ -62,16 +70,16 @@ public enum ROUGEL {
         return out.reversed()
     }
 
-    public static func rougeL(reference: String, candidate: String) -> Score {
-        let r = tokenize(reference), c = tokenize(candidate)
+    public static func rougeL(reference: String, candidate: String, stem: Bool = false) -> Score {
+        let r = tokenize(reference, stem: stem), c = tokenize(candidate, stem: stem)
         guard !r.isEmpty, !c.isEmpty else { return .zero }
         let lcs = table(r, c)[r.count][c.count]
         return Score(precision: Double(lcs) / Double(c.count), recall: Double(lcs) / Double(r.count))
     }
 
-    public static func rougeLsum(reference: String, candidate: String) -> Score {
+    public static func rougeLsum(reference: String, candidate: String, stem: Bool = false) -> Score {
         func sentences(_ text: String) -> [[Substring]] {
-            text.split(separator: "\n", omittingEmptySubsequences: true).map { tokenize(String($0)) }
+            text.split(separator: "\n", omittingEmptySubsequences: true).map { tokenize(String($0), stem: stem) }
         }
         let refs = sentences(reference), cans = sentences(candidate)
         guard !refs.isEmpty, !cans.isEmpty else { return .zero }
@@ -93,10 +101,10 @@ public enum ROUGEL {
     }
 
     /// The best-F score over several references (`score_multi`; the first on ties).
-    public static func best(references: [String], candidate: String, summaryLevel: Bool) -> Score {
+    public static func best(references: [String], candidate: String, summaryLevel: Bool, stem: Bool = false) -> Score {
         var best: Score?
         for r in references {
-            let s = summaryLevel ? rougeLsum(reference: r, candidate: candidate) : rougeL(reference: r, candidate: candidate)
+            let s = summaryLevel ? rougeLsum(reference: r, candidate: candidate, stem: stem) : rougeL(reference: r, candidate: candidate, stem: stem)
             if best == nil || s.fmeasure > best!.fmeasure { best = s }
         }
         return best ?? .zero

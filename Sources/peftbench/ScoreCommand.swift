@@ -17,6 +17,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Hypotheses, one per line.") var hyp: String
     @Option(help: "A reference stream, one per line (repeatable: several references per segment).") var ref: [String] = []
     @Flag(help: "Lowercase before scoring.") var lowercase = false
+    @Flag(help: "rouge-l, rouge-lsum: Porter-stem tokens longer than three characters (rouge-score's use_stemmer).") var stem = false
     @Option(help: "13a, intl or none.") var tokenize = "13a"
     @Option(help: "exp, floor, add-k or none.") var smoothMethod = "exp"
     @Option(help: "Value for floor and add-k.") var smoothValue: Double?
@@ -74,9 +75,9 @@ struct ScoreCommand: ParsableCommand {
                             ci95: [ci.lower, ci.upper], scores: nil)
         case .rougeL, .rougeLsum:
             let scores = hyps.indices.map { i in
-                ROUGEL.best(references: streams.map { $0[i] }, candidate: hyps[i], summaryLevel: metric == .rougeLsum).fmeasure
+                ROUGEL.best(references: streams.map { $0[i] }, candidate: hyps[i], summaryLevel: metric == .rougeLsum, stem: stem).fmeasure
             }
-            output = Output(metric: metric.rawValue, score: mean(scores), signature: "nrefs:\(streams.count)|" + ROUGEL.signature,
+            output = Output(metric: metric.rawValue, score: mean(scores), signature: "nrefs:\(streams.count)|" + ROUGEL.signature(stem: stem),
                             ci95: meanInterval(scores), scores: scores)
         case .em, .f1:
             guard let c = AnswerOverlap.Convention(rawValue: convention ?? "coqa") else {

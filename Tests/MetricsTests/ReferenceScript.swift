@@ -4,7 +4,7 @@ import XCTest
 /// Runs one of the Python scripts in `reference/` (which call the reference packages) on JSON cases and returns
 /// its JSON output. `PEFTBENCH_REFERENCE_PYTHON` picks the interpreter; `PEFTBENCH_SKIP_REFERENCE_TESTS=1` skips.
 enum ReferenceScript {
-    static func run(_ script: String, cases: [[String: Any]], package: String) throws -> Any {
+    static func run(_ script: String, cases: Any, package: String) throws -> Any {
         if ProcessInfo.processInfo.environment["PEFTBENCH_SKIP_REFERENCE_TESTS"] == "1" { throw XCTSkip("PEFTBENCH_SKIP_REFERENCE_TESTS=1") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("peftbench-reference-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
