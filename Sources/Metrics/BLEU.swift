@@ -53,10 +53,13 @@ public struct BLEU: Sendable {
     }
 
     /// `nrefs:…|case:…|eff:…|tok:…|smooth:…|version:…`, sacrebleu's layout; the version names this implementation.
-    public func signature(references: Int) -> String {
+    public func signature(references: Int) -> String { signature(nrefs: String(references)) }
+
+    /// With `nrefs` as sacrebleu prints it: a count, or `var` when segments have different numbers of references.
+    public func signature(nrefs: String) -> String {
         var smooth = smoothing.rawValue
         if let v = smoothValue ?? defaultSmoothValue { smooth += String(format: "[%.2f]", v) }
-        return "nrefs:\(references)|case:\(lowercase ? "lc" : "mixed")|eff:\(effectiveOrder ? "yes" : "no")|tok:\(tokenizer.rawValue)|smooth:\(smooth)|version:peftbench-1"
+        return "nrefs:\(nrefs)|case:\(lowercase ? "lc" : "mixed")|eff:\(effectiveOrder ? "yes" : "no")|tok:\(tokenizer.rawValue)|smooth:\(smooth)|version:peftbench-1"
     }
 
     func preprocess(_ s: String) -> [Substring] {

@@ -16,6 +16,8 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "em/f1: coqa or squad; gsm8k-accuracy: strict or flexible.") var convention: String?
     @Option(help: "Hypotheses, one per line.") var hyp: String
     @Option(help: "A reference stream, one per line (repeatable: several references per segment).") var ref: [String] = []
+    @Option(help: "All references in one file, the E2E scripts' layout: each segment's references on consecutive lines, groups separated by a blank line (any number per segment).")
+    var refsGrouped: String?
     @Flag(help: "Lowercase before scoring.") var lowercase = false
     @Flag(help: "rouge-l, rouge-lsum: Porter-stem tokens longer than three characters (rouge-score's use_stemmer).") var stem = false
     @Option(help: "13a, intl or none.") var tokenize = "13a"
@@ -24,7 +26,7 @@ struct ScoreCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
-        guard !ref.isEmpty else { throw ValidationError("at least one --ref is needed") }
+        guard ref.isEmpty != (refsGrouped == nil) else { throw ValidationError("give --ref streams or one --refs-grouped file") }
         guard BLEUTokenizer(rawValue: tokenize) != nil else { throw ValidationError("--tokenize must be 13a, intl or none, got '\(tokenize)'") }
         guard BLEU.Smoothing(rawValue: smoothMethod) != nil else {
             throw ValidationError("--smooth-method must be exp, floor, add-k or none, got '\(smoothMethod)'")
@@ -57,63 +59,91 @@ struct ScoreCommand: ParsableCommand {
         var scores: [Double]?
     }
 
+    /// Reference groups separated by blank lines; runs of blank lines count as one separator.
+    static func groups(_ path: String) throws -> [[String]] {
+        var out: [[String]] = [], current: [String] = []
+        for line in try lines(path) {
+            if line.trimmingCharacters(in: .whitespaces).isEmpty {
+                if !current.isEmpty { out.append(current); current = [] }
+            } else {
+                current.append(line)
+            }
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+
     func run() throws {
         let hyps = try Self.lines(hyp)
-        let streams = try ref.map { path -> [String] in
-            let r = try Self.lines(path)
-            guard r.count == hyps.count else { throw ValidationError("\(path): \(r.count) lines, but \(hyp) has \(hyps.count)") }
-            return r
+        // Per segment, its references; `nrefs` as the signature states it.
+        let references: [[String]]
+        let nrefs: String
+        if let refsGrouped {
+            references = try Self.groups(refsGrouped)
+            guard references.count == hyps.count else {
+                throw ValidationError("\(refsGrouped): \(references.count) reference groups, but \(hyp) has \(hyps.count) lines")
+            }
+            let counts = Set(references.map(\.count))
+            nrefs = counts.count == 1 ? String(counts.first!) : "var"
+        } else {
+            let streams = try ref.map { path -> [String] in
+                let r = try Self.lines(path)
+                guard r.count == hyps.count else { throw ValidationError("\(path): \(r.count) lines, but \(hyp) has \(hyps.count)") }
+                return r
+            }
+            references = hyps.indices.map { i in streams.map { $0[i] } }
+            nrefs = String(streams.count)
         }
         var bleu = BLEU(lowercase: lowercase, tokenizer: BLEUTokenizer(rawValue: tokenize)!,
                         smoothing: BLEU.Smoothing(rawValue: smoothMethod)!, smoothValue: smoothValue)
         let output: Output
         switch metric {
         case .bleu:
-            let stats = bleu.corpusStatistics(hypotheses: hyps, references: streams)
+            let stats = hyps.indices.map { bleu.statistics(hypothesis: hyps[$0], references: references[$0]) }
             let ci = Bootstrap.interval(segments: stats) { bleu.score(segments: $0) }
-            output = Output(metric: "bleu", score: bleu.score(segments: stats), signature: bleu.signature(references: streams.count),
+            output = Output(metric: "bleu", score: bleu.score(segments: stats), signature: bleu.signature(nrefs: nrefs),
                             ci95: [ci.lower, ci.upper], scores: nil)
         case .rougeL, .rougeLsum:
             let scores = hyps.indices.map { i in
-                ROUGEL.best(references: streams.map { $0[i] }, candidate: hyps[i], summaryLevel: metric == .rougeLsum, stem: stem).fmeasure
+                ROUGEL.best(references: references[i], candidate: hyps[i], summaryLevel: metric == .rougeLsum, stem: stem).fmeasure
             }
-            output = Output(metric: metric.rawValue, score: mean(scores), signature: "nrefs:\(streams.count)|" + ROUGEL.signature(stem: stem),
+            output = Output(metric: metric.rawValue, score: mean(scores), signature: "nrefs:\(nrefs)|" + ROUGEL.signature(stem: stem),
                             ci95: meanInterval(scores), scores: scores)
         case .em, .f1:
             guard let c = AnswerOverlap.Convention(rawValue: convention ?? "coqa") else {
                 throw ValidationError("--convention must be coqa or squad for \(metric.rawValue)")
             }
             let scores = hyps.indices.map { i -> Double in
-                let s = AnswerOverlap.score(prediction: hyps[i], golds: streams.map { $0[i] }, convention: c)
+                let s = AnswerOverlap.score(prediction: hyps[i], golds: references[i], convention: c)
                 return 100 * (metric == .em ? s.em : s.f1)
             }
             output = Output(metric: metric.rawValue, score: mean(scores),
-                            signature: "nrefs:\(streams.count)|norm:lower+punct+articles|conv:\(c.rawValue)|version:peftbench-1",
+                            signature: "nrefs:\(nrefs)|norm:lower+punct+articles|conv:\(c.rawValue)|version:peftbench-1",
                             ci95: meanInterval(scores), scores: scores)
         case .gsm8kAccuracy:
             guard let mode = GSM8KAccuracy.Extraction(rawValue: convention ?? "strict") else {
                 throw ValidationError("--convention must be strict or flexible for gsm8k-accuracy")
             }
-            guard streams.count == 1 else { throw ValidationError("gsm8k-accuracy takes one --ref") }
-            let scores = hyps.indices.map { 100 * (GSM8KAccuracy.judge(output: hyps[$0], reference: streams[0][$0], mode: mode).correct ? 1.0 : 0) }
+            guard references.allSatisfy({ $0.count == 1 }) else { throw ValidationError("gsm8k-accuracy takes one reference per segment") }
+            let scores = hyps.indices.map { 100 * (GSM8KAccuracy.judge(output: hyps[$0], reference: references[$0][0], mode: mode).correct ? 1.0 : 0) }
             output = Output(metric: metric.rawValue, score: mean(scores), signature: "extract:\(mode.rawValue)|compare:numeric|version:peftbench-1",
                             ci95: meanInterval(scores), scores: scores)
         case .cider:
             let c = CIDEr()
             let fold: (String) -> String = { lowercase ? $0.lowercased() : $0 }
-            let result = c.score(hypotheses: hyps.map(fold), references: hyps.indices.map { i in streams.map { fold($0[i]) }.filter { !$0.isEmpty } })
-            output = Output(metric: "cider", score: result.corpus, signature: "nrefs:\(streams.count)|" + c.signature + (lowercase ? "|case:lc" : ""),
+            let result = c.score(hypotheses: hyps.map(fold), references: references.map { $0.map(fold).filter { !$0.isEmpty } })
+            output = Output(metric: "cider", score: result.corpus, signature: "nrefs:\(nrefs)|" + c.signature + (lowercase ? "|case:lc" : ""),
                             ci95: meanInterval(result.segments), scores: result.segments)
         case .rougeLCoco:
             let fold: (String) -> String = { lowercase ? $0.lowercased() : $0 }
-            let result = CaptionROUGEL.corpus(hypotheses: hyps.map(fold), references: hyps.indices.map { i in streams.map { fold($0[i]) }.filter { !$0.isEmpty } })
+            let result = CaptionROUGEL.corpus(hypotheses: hyps.map(fold), references: references.map { $0.map(fold).filter { !$0.isEmpty } })
             output = Output(metric: "rouge-l-coco", score: result.corpus,
-                            signature: "nrefs:\(streams.count)|" + CaptionROUGEL.signature + (lowercase ? "|case:lc" : ""),
+                            signature: "nrefs:\(nrefs)|" + CaptionROUGEL.signature + (lowercase ? "|case:lc" : ""),
                             ci95: meanInterval(result.segments), scores: result.segments)
         case .sentenceBleu:
             bleu.effectiveOrder = true
-            let scores = hyps.indices.map { i in bleu.sentenceScore(hypothesis: hyps[i], references: streams.map { $0[i] }).score }
-            output = Output(metric: "sentence-bleu", score: mean(scores), signature: bleu.signature(references: streams.count),
+            let scores = hyps.indices.map { i in bleu.sentenceScore(hypothesis: hyps[i], references: references[i]).score }
+            output = Output(metric: "sentence-bleu", score: mean(scores), signature: bleu.signature(nrefs: nrefs),
                             ci95: meanInterval(scores), scores: scores)
         }
         if json { print(try JSONOutput.string(output)); return }

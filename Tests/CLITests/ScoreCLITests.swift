@@ -24,6 +24,26 @@ final class ScoreCLITests: XCTestCase {
         XCTAssertEqual((s["scores"] as? [Double])?.count, 2)
     }
 
+    /// The E2E scripts' reference layout: groups of any size separated by blank lines, equal to the same
+    /// references given as streams where the counts agree.
+    func testGroupedReferences() throws {
+        let hyp = try file("g-hyp", "the cat sat on the mat .\nhello world\n")
+        let grouped = try file("g-refs", "the cat is on the mat .\na cat sat on a mat .\n\n\nhello there world\n")
+        let r = try cli.run(["score", "--metric", "bleu", "--hyp", hyp, "--refs-grouped", grouped, "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let out = try cli.json(r.stdout)
+        XCTAssertTrue((out["signature"] as? String ?? "").hasPrefix("nrefs:var|"), r.stdout)
+        let s1 = try file("g-s1", "the cat is on the mat .\nhello there world\n"), s2 = try file("g-s2", "a cat sat on a mat .\nhello there world\n")
+        let grouped2 = try file("g-refs2", "the cat is on the mat .\na cat sat on a mat .\n\nhello there world\nhello there world\n")
+        let a = try cli.json(try cli.run(["score", "--metric", "bleu", "--hyp", hyp, "--refs-grouped", grouped2, "--json"]).stdout)
+        let b = try cli.json(try cli.run(["score", "--metric", "bleu", "--hyp", hyp, "--ref", s1, "--ref", s2, "--json"]).stdout)
+        XCTAssertEqual(a["score"] as? Double, b["score"] as? Double)
+        XCTAssertEqual(a["signature"] as? String, b["signature"] as? String)
+        let wrong = try cli.run(["score", "--metric", "bleu", "--hyp", hyp, "--refs-grouped", s1])
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.stderr.contains("1 reference groups, but"), wrong.stderr)
+    }
+
     func testCIDEr() throws {
         let hyp = try file("cider-hyp", "A B C D\nx y\n")
         let ref = try file("cider-ref", "a b c d\nz w\n")
