@@ -86,18 +86,9 @@ public struct RunSpec: Codable, Sendable, Equatable {
         } catch let error as RunError {
             throw error
         } catch let error as DecodingError {
-            throw RunError("\(path): \(describe(error))")
+            throw RunError("\(path): \(DecodingErrorText.describe(error, format: "YAML"))")
         } catch {
             throw RunError("\(path): not valid YAML (\(String(describing: error).split(separator: "\n").first ?? ""))")
-        }
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
-        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
-            return "bad value at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
-        @unknown default: return "\(error)"
         }
     }
 

@@ -71,7 +71,7 @@ public struct TaskDefinition: Sendable, Codable, Equatable {
         let text = try TextFile.read(path)
         let definition: TaskDefinition
         do { definition = try YAMLDecoder().decode(TaskDefinition.self, from: text) } catch let error as DecodingError {
-            throw TaskDataError(path, CoQALoader.describe(error))
+            throw TaskDataError(path, DecodingErrorText.describe(error, format: "YAML"))
         } catch {
             throw TaskDataError(path, "not valid YAML (\(String(describing: error).split(separator: "\n").first ?? ""))")
         }

@@ -34,7 +34,7 @@ public enum CoQALoader {
         _ = try TextFile.decode(data, path: path)
         let file: File
         do { file = try JSONDecoder().decode(File.self, from: data) } catch let error as DecodingError {
-            throw TaskDataError(path, describe(error))
+            throw TaskDataError(path, DecodingErrorText.describe(error, format: "JSON"))
         } catch {
             throw TaskDataError(path, "not valid JSON (\(JSONErrorText.describe(error)))")
         }
@@ -94,38 +94,6 @@ public enum CoQALoader {
         if start == -1 && end == -1 { return }  // no span: an unknown or unanswerable turn
         guard start >= 0, end >= start, end <= storyLength else {
             throw TaskDataError(path, at, "answer span \(start)–\(end) lies outside the story (\(storyLength) characters)")
-        }
-    }
-
-    /// A decoding error as a JSON path and what is wrong there.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [CodingKey]) -> String {
-            var out = ""
-            for key in keys {
-                if let i = key.intValue { out += "[\(i)]" } else { out += out.isEmpty ? key.stringValue : ".\(key.stringValue)" }
-            }
-            return out.isEmpty ? "(top level)" : out
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return "\(path(context.codingPath)): missing field '\(key.stringValue)'"
-        case .typeMismatch(let type, let context):
-            return "\(path(context.codingPath)): expected \(typeName(type))"
-        case .valueNotFound(let type, let context):
-            return "\(path(context.codingPath)): null where \(typeName(type)) is expected"
-        case .dataCorrupted(let context):
-            if context.codingPath.isEmpty { return "not valid JSON (\(JSONErrorText.describe(error)))" }
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
-    }
-
-    static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: return "a string"
-        case is Int.Type: return "an integer"
-        default: return type is any Collection.Type ? "an array or object" : "\(type)"
         }
     }
 }

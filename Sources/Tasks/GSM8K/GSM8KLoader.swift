@@ -75,16 +75,3 @@ public enum GSM8KLoader {
         return out + rest
     }
 }
-
-/// Foundation's JSON errors carry their position in `NSDebugDescription`; that is the useful part.
-enum JSONErrorText {
-    static func describe(_ error: Error) -> String {
-        let ns = error as NSError
-        if let debug = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return debug }
-        if case DecodingError.dataCorrupted(let context) = error {
-            if let underlying = context.underlyingError { return describe(underlying) }
-            return context.debugDescription
-        }
-        return ns.localizedDescription
-    }
-}
