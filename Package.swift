@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Engine", "Model", "Training", "TestSupport"]),
         .testTarget(name: "MethodTests", dependencies: ["Engine", "Model", "Methods", "Training", "TestSupport"]),
         .testTarget(name: "TaskTests", dependencies: ["Tasks", "Engine", "TestSupport"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics"], exclude: ["reference"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Tasks"], exclude: ["reference"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Engine", "Model", "Checkpoints"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Checkpoints"]),
         // The real model against the reference implementation's numbers (needs scripts/fetch-model.sh first).
