@@ -39,7 +39,9 @@ let package = Package(
         // PEFT methods, one folder each behind one protocol, and the registry the CLI reads.
         .target(name: "Methods", dependencies: ["Engine", "Model", "Checkpoints"], swiftSettings: numericFlags),
         // Text metrics matching their reference implementations, with signatures of their settings.
-        .target(name: "Metrics", dependencies: ["Engine"], swiftSettings: numericFlags),
+        // zlib, for the METEOR resources (a jar and a gzip file).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Metrics", dependencies: ["Engine", "CZlib"], swiftSettings: numericFlags),
         // AdamW, gradient clipping and accumulation, learning-rate schedules, the training step.
         .target(name: "Training", dependencies: ["Engine", "Model"], swiftSettings: numericFlags),
         // Task files in their official formats (E2E CSV, WebNLG XML, GSM8K JSONL, CoQA JSON), task definitions,
