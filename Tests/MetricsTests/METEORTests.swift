@@ -68,6 +68,33 @@ final class METEORTests: XCTestCase {
         }
     }
 
+    /// nltk's meteor_score on the same corpora, whitespace-tokenized.
+    func testNLTKVariantMatchesNLTK() throws {
+        guard FileManager.default.fileExists(atPath: WordNet.defaultFolder + "/index.noun") else {
+            throw XCTSkip("WordNet missing: install the Debian package wordnet-base")
+        }
+        let corpora = try Self.corpora()
+        let cases = corpora.map { ["hyps": $0.hyps, "refs": $0.refs] as [String: Any] }
+        let expected = try XCTUnwrap(try ReferenceScript.run("meteor_nltk_reference.py", cases: cases, package: "nltk") as? [[Double]])
+        let meteor = METEORNLTK(wordnet: try WordNet())
+        for (i, c) in corpora.enumerated() {
+            let ours = meteor.corpus(hypotheses: c.hyps, references: c.refs)
+            for (k, (a, b)) in zip(ours.segments, expected[i]).enumerated() {
+                XCTAssertEqual(a, b, accuracy: 1e-12, "case \(i) segment \(k): \(c.hyps[k]) | \(c.refs[k])")
+            }
+        }
+    }
+
+    /// Hand-checkable nltk METEOR: all four words matched in order → one chunk.
+    func testNLTKVariantByHand() throws {
+        guard FileManager.default.fileExists(atPath: WordNet.defaultFolder + "/index.noun") else { throw XCTSkip("WordNet missing") }
+        let m = METEORNLTK(wordnet: try WordNet())
+        let fMean = 1.0  // P = R = 1
+        XCTAssertEqual(m.score(hypothesis: "a b c d", references: ["a b c d"]), (1 - 0.5 * Foundation.pow(0.25, 3)) * fMean, accuracy: 1e-12)
+        XCTAssertEqual(m.score(hypothesis: "", references: ["a"]), 0)
+        XCTAssertEqual(m.score(hypothesis: "x", references: ["y"]), 0)
+    }
+
     /// The statistics' arithmetic by hand: 3 of 4 words matched exactly in 2 chunks, no function words.
     func testScoreFromStatistics() {
         var s = METEOR.Statistics()
