@@ -30,10 +30,12 @@ struct EnvCommand: ParsableCommand {
 }
 
 enum JSONOutput {
-    static func string<T: Encodable>(_ value: T) throws -> String {
+    /// `keepKeys` leaves the property names as they are (for outputs whose keys are fixed names, like the E2E
+    /// script's `BLEU` and `ROUGE_L`).
+    static func string<T: Encodable>(_ value: T, keepKeys: Bool = false) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        if !keepKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Metrics
+import Tasks
 
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,11 +9,15 @@ struct ScoreCommand: ParsableCommand {
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
         case bleu, sentenceBleu = "sentence-bleu", rougeL = "rouge-l", rougeLsum = "rouge-lsum", em, f1
-        case gsm8kAccuracy = "gsm8k-accuracy", cider, rougeLCoco = "rouge-l-coco"
+        case gsm8kAccuracy = "gsm8k-accuracy", cider, rougeLCoco = "rouge-l-coco", nist, meteor, meteorNLTK = "meteor-nltk"
     }
 
-    @Option(help: "bleu (corpus, sacrebleu's convention, 0–100), sentence-bleu, rouge-l or rouge-lsum (rouge-score's, mean F 0–1), em or f1 (CoQA's rules, 0–100), gsm8k-accuracy (0–100), cider and rouge-l-coco (pycocoevalcap's CIDEr-D and ROUGE-L on tokenized text).")
-    var metric: Metric
+    enum Preset: String, ExpressibleByArgument { case e2e }
+
+    @Option(help: "bleu (corpus, sacrebleu's convention, 0–100), sentence-bleu, rouge-l or rouge-lsum (rouge-score's, mean F 0–1), em or f1 (CoQA's rules, 0–100), gsm8k-accuracy (0–100), cider and rouge-l-coco (pycocoevalcap's CIDEr-D and ROUGE-L on tokenized text), nist (mteval-v13a), meteor (METEOR 1.5, 0–1), meteor-nltk (nltk's meteor_score, 0–1).")
+    var metric: Metric?
+    @Option(help: "e2e: BLEU, NIST, METEOR, ROUGE-L and CIDEr as the E2E challenge's script computes them; --ref may be the official E2E CSV (references grouped by MR).")
+    var preset: Preset?
     @Option(help: "em/f1: coqa or squad; gsm8k-accuracy: strict or flexible.") var convention: String?
     @Option(help: "Hypotheses, one per line.") var hyp: String
     @Option(help: "A reference stream, one per line (repeatable: several references per segment).") var ref: [String] = []
@@ -26,6 +31,7 @@ struct ScoreCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
+        guard (metric == nil) != (preset == nil) else { throw ValidationError("give either --metric or --preset") }
         guard ref.isEmpty != (refsGrouped == nil) else { throw ValidationError("give --ref streams or one --refs-grouped file") }
         guard BLEUTokenizer(rawValue: tokenize) != nil else { throw ValidationError("--tokenize must be 13a, intl or none, got '\(tokenize)'") }
         guard BLEU.Smoothing(rawValue: smoothMethod) != nil else {
@@ -73,8 +79,56 @@ struct ScoreCommand: ParsableCommand {
         return out
     }
 
+    /// The references of an official E2E CSV, grouped by consecutive MR, with the mis-encodings the E2E script
+    /// repairs (`Â£`, `Ã©`) repaired the same way.
+    static func e2eReferences(_ path: String) throws -> [[String]] {
+        try E2ELoader.load(path).examples.map { e in
+            e.references.map {
+                $0.replacingOccurrences(of: "Ł", with: "£").replacingOccurrences(of: "Â£", with: "£")
+                    .replacingOccurrences(of: "Ã©", with: "é").replacingOccurrences(of: "ã©", with: "é")
+            }
+        }
+    }
+
+    struct PresetOutput: Codable {
+        var BLEU: Double, NIST: Double, METEOR: Double, ROUGE_L: Double, CIDEr: Double
+        var signature: String
+    }
+
+    func runPreset(_ hyps: [String]) throws {
+        let references: [[String]]
+        if let refsGrouped {
+            references = try Self.groups(refsGrouped)
+        } else if ref.count == 1, ref[0].lowercased().hasSuffix(".csv") {
+            references = try Self.e2eReferences(ref[0])
+        } else {
+            let streams = try ref.map(Self.lines)
+            references = hyps.indices.map { i in streams.compactMap { $0.indices.contains(i) ? $0[i] : nil }.filter { !$0.isEmpty } }
+            for (path, stream) in zip(ref, streams) where stream.count != hyps.count {
+                throw ValidationError("\(path): \(stream.count) lines, but \(hyp) has \(hyps.count)")
+            }
+        }
+        guard references.count == hyps.count else {
+            throw ValidationError("\(refsGrouped ?? ref[0]): \(references.count) reference groups, but \(hyp) has \(hyps.count) lines")
+        }
+        // The script strips every line it reads.
+        let stripped = hyps.map { $0.trimmingCharacters(in: .whitespaces) }
+        let result = try E2EMetrics(meteorResources: METEORResources()).score(hypotheses: stripped, references: references).scores
+        if json {
+            print(try JSONOutput.string(PresetOutput(BLEU: result.BLEU, NIST: result.NIST, METEOR: result.METEOR,
+                                                     ROUGE_L: result.ROUGE_L, CIDEr: result.CIDEr, signature: result.signature), keepKeys: true))
+            return
+        }
+        print("SCORES:\n==============")
+        for (name, value) in [("BLEU", result.BLEU), ("NIST", result.NIST), ("METEOR", result.METEOR), ("ROUGE_L", result.ROUGE_L), ("CIDEr", result.CIDEr)] {
+            print(String(format: "%@: %.4f", name, value))
+        }
+        print(result.signature)
+    }
+
     func run() throws {
         let hyps = try Self.lines(hyp)
+        guard let metric else { return try runPreset(hyps) }
         // Per segment, its references; `nrefs` as the signature states it.
         let references: [[String]]
         let nrefs: String
@@ -139,6 +193,20 @@ struct ScoreCommand: ParsableCommand {
             let result = CaptionROUGEL.corpus(hypotheses: hyps.map(fold), references: references.map { $0.map(fold).filter { !$0.isEmpty } })
             output = Output(metric: "rouge-l-coco", score: result.corpus,
                             signature: "nrefs:\(nrefs)|" + CaptionROUGEL.signature + (lowercase ? "|case:lc" : ""),
+                            ci95: meanInterval(result.segments), scores: result.segments)
+        case .nist:
+            let result = MTEval().score(hypotheses: hyps, references: references)
+            let ci = Bootstrap.interval(segments: result.segments) { MTEval.nist(MTEval.sum($0)) }
+            output = Output(metric: "nist", score: result.nist, signature: "nrefs:\(nrefs)|" + MTEval().signature, ci95: [ci.lower, ci.upper], scores: nil)
+        case .meteor:
+            let meteor = try METEOR(resources: METEORResources(), texts: hyps + references.flatMap { $0 })
+            let result = meteor.score(hypotheses: hyps, references: references)
+            let ci = Bootstrap.interval(segments: result.statistics) { METEOR.corpus($0) }
+            output = Output(metric: "meteor", score: result.corpus, signature: "nrefs:\(nrefs)|" + METEOR.signature,
+                            ci95: [ci.lower, ci.upper], scores: result.segments)
+        case .meteorNLTK:
+            let result = METEORNLTK(wordnet: try WordNet()).corpus(hypotheses: hyps, references: references)
+            output = Output(metric: "meteor-nltk", score: result.corpus, signature: "nrefs:\(nrefs)|" + METEORNLTK.signature,
                             ci95: meanInterval(result.segments), scores: result.segments)
         case .sentenceBleu:
             bleu.effectiveOrder = true

@@ -97,7 +97,6 @@ public final class METEORResources: @unchecked Sendable {
     /// The paraphrase table restricted to phrases made of `vocabulary`'s words — the only ones that can match
     /// within the corpus being scored — in the table's order.
     func paraphrases(for vocabulary: Set<String>) throws -> ParaphraseTable {
-        let data = try Inflate.gzip(path: paraphrasePath)
         var table = ParaphraseTable()
         // Word lookup straight from the bytes: FNV-1a hash, confirmed against the word's bytes.
         var byHash: [UInt64: [(bytes: [UInt8], id: Int32)]] = [:]
@@ -105,45 +104,36 @@ public final class METEORResources: @unchecked Sendable {
             let b = Array(w.utf8)
             let id = Int32(table.vocabulary.count)
             table.vocabulary[w] = id
-            byHash[Self.fnv(b[...]), default: []].append((b, id))
+            byHash[Self.fnv(b), default: []].append((b, id))
         }
-        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            let n = bytes.count
+        // The ids of one line's tokens; nil when some token is not a corpus word.
+        func phrase(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int32]? {
+            var ids: [Int32] = []
             var p = 0
-            var lineNumber = 0
-            // Reads one line's tokens as ids; nil when some token is not a corpus word.
-            func phrase() -> [Int32]? {
-                var ids: [Int32] = []
-                var ok = true
-                while p < n && bytes[p] != 10 {
-                    while p < n && (bytes[p] == 32 || bytes[p] == 9 || bytes[p] == 13) { p += 1 }
-                    let start = p
-                    while p < n && bytes[p] != 32 && bytes[p] != 9 && bytes[p] != 13 && bytes[p] != 10 { p += 1 }
-                    guard p > start, ok else { continue }
-                    let token = bytes[start..<p]
-                    if let candidates = byHash[Self.fnv(token)], let hit = candidates.first(where: { $0.bytes.elementsEqual(token) }) {
-                        ids.append(hit.id)
-                    } else {
-                        ok = false
-                    }
-                }
-                p += 1
-                lineNumber += 1
-                return ok ? ids : nil
-            }
+            let n = bytes.count
             while p < n {
-                // Probability line (unused by METEOR), then the phrase and its paraphrase.
-                while p < n && bytes[p] != 10 { p += 1 }
-                p += 1
-                lineNumber += 1
-                guard p < n else { throw ResourceError(paraphrasePath, "line \(lineNumber): a probability without its phrases") }
-                let first = phrase()
-                guard p <= n else { throw ResourceError(paraphrasePath, "line \(lineNumber): a phrase without its paraphrase") }
-                let second = phrase()
-                if let first, let second, !first.isEmpty { table.add(first, second) }
+                while p < n && (bytes[p] == 32 || bytes[p] == 9 || bytes[p] == 13) { p += 1 }
+                let start = p
+                while p < n && bytes[p] != 32 && bytes[p] != 9 && bytes[p] != 13 { p += 1 }
+                guard p > start else { continue }
+                let token = UnsafeBufferPointer(rebasing: bytes[start..<p])
+                guard let candidates = byHash[Self.fnv(token)], let hit = candidates.first(where: { $0.bytes.elementsEqual(token) }) else { return nil }
+                ids.append(hit.id)
             }
+            return ids
         }
+        // Triples of lines: a probability (unused by METEOR), a phrase, its paraphrase.
+        var lineNumber = 0
+        var first: [Int32]?
+        try Inflate.gzipLines(path: paraphrasePath) { line in
+            switch lineNumber % 3 {
+            case 1: first = phrase(line)
+            case 2: if let f = first, !f.isEmpty, let second = phrase(line) { table.add(f, second) }
+            default: break
+            }
+            lineNumber += 1
+        }
+        guard lineNumber % 3 == 0 else { throw ResourceError(paraphrasePath, "line \(lineNumber): the table ends inside an entry") }
         return table
     }
 
