@@ -21,7 +21,6 @@ public struct RunResult: Codable, Sendable {
     public var environment: EnvironmentReport
     public var lossCurve: [LossPoint] = []
     public var metrics: [MetricResult] = []
-    public var metricsUnavailable: [String] = []
     public var calibration: CalibrationResults?
     public var forgetting: [ForgettingResult] = []
     public var cost: Cost

@@ -72,6 +72,7 @@ public final class Runner {
         let catalog = try TaskCatalog(folder: options.tasksFolder)
         let definition = try catalog.definition(spec.task)
         do { _ = try MethodRegistry.method(named: spec.method) } catch { throw RunError("\(error)") }
+        let scoringResources = try TaskScoring.Resources.load(for: definition.metrics)
 
         // Data
         let trainData = try definition.resolve(split: "train", root: catalog.root)
@@ -195,9 +196,7 @@ public final class Runner {
             }
         }
         if options.interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-        let scored = try TaskScoring.score(definition.metrics, predictions: &predictions)
-        result.metrics = scored.results
-        result.metricsUnavailable = scored.unavailable
+        result.metrics = try TaskScoring.score(definition.metrics, predictions: &predictions, resources: scoringResources)
         let answerPairs = predictions.compactMap { p in TaskScoring.answerCorrect(p, metrics: definition.metrics).map { (p.confidence, $0) } }
         let tokenPairs = try TokenCalibration.pairs(model: model, encoder: encoder, examples: evalExamples, seq: spec.seq)
         result.calibration = .init(

@@ -31,12 +31,10 @@ struct IndexPage {
     func table(task: String, results: [RunResult]) -> Node<HTML.BodyContext> {
         let metricNames = results.flatMap { $0.metrics.map(\.name) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let probes = results.flatMap { $0.forgetting.map(\.probe) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let pending = Set(results.flatMap(\.metricsUnavailable)).sorted()
         let data = Set(results.flatMap { $0.data.map { "\($0.origin) data (\($0.split): sha256 \($0.sha256.prefix(12))…)" } }).sorted()
         return .group(
             .h2(.untrusted(task)),
             .p(.class("muted"), .untrusted(data.joined(separator: "; "))),
-            .if(!pending.isEmpty, .p(.class("muted"), .untrusted("Not computed in this version: \(pending.joined(separator: ", ")).")) ),
             .table(
                 .tr(
                     .th("method"), .th("status"),

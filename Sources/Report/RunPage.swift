@@ -46,7 +46,6 @@ struct RunPage {
                             .td(.code(.untrusted(m.signature))))
                     }
                 ),
-                .if(!r.metricsUnavailable.isEmpty, .p(.class("muted"), .untrusted("Not computed in this version: \(r.metricsUnavailable.joined(separator: ", ")).")) ),
                 .h2("Calibration"),
                 calibration("tokens under teacher forcing", r.calibration?.tokenLevel),
                 calibration("answers (confidence: probability of the generated answer)", r.calibration?.answerLevel),

@@ -42,13 +42,25 @@ struct BenchMetricsCommand: ParsableCommand {
             return Timing(metric: name, segmentsPerS: Double(hyps.count) / clock.seconds, score: score)
         }
         let bleu = BLEU()
-        let timings = [
+        var timings = [
             time("bleu") { bleu.corpusScore(hypotheses: hyps, references: [refs]).score },
             time("sentence-bleu") { hyps.indices.reduce(0) { $0 + BLEU.sentence.sentenceScore(hypothesis: hyps[$1], references: [refs[$1]]).score } },
             time("rouge-l") { hyps.indices.reduce(0) { $0 + ROUGEL.rougeL(reference: refs[$1], candidate: hyps[$1]).fmeasure } },
             time("f1") { hyps.indices.reduce(0) { $0 + AnswerOverlap.score(prediction: hyps[$1], golds: [refs[$1]]).f1 } },
             time("gsm8k-accuracy") { hyps.indices.reduce(0) { $0 + (GSM8KAccuracy.judge(output: hyps[$1], reference: refs[$1], mode: .flexible).correct ? 1 : 0) } },
+            time("nist") { MTEval().score(hypotheses: hyps, references: refs.map { [$0] }).nist },
+            time("ptb-tokenize") { Double(PTBTokenizer.captions(hyps).count) },
+            time("cider") { CIDEr().score(hypotheses: hyps, references: refs.map { [$0] }).corpus },
         ]
+        // METEOR's resources load once (a second or two); the timings are of scoring.
+        if let wordnet = try? WordNet() {
+            let m = METEORNLTK(wordnet: wordnet)
+            timings.append(time("meteor-nltk") { m.corpus(hypotheses: hyps, references: refs.map { [$0] }).corpus })
+        }
+        if let resources = try? METEORResources() {
+            let meteor = try METEOR(resources: resources, texts: hyps + refs)
+            timings.append(time("meteor") { meteor.score(hypotheses: hyps, references: refs.map { [$0] }).corpus })
+        }
         if json { print(try JSONOutput.string(timings)); return }
         for t in timings {
             print(t.metric.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%12.0f segments/s", t.segmentsPerS))

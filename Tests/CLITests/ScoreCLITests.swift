@@ -44,6 +44,41 @@ final class ScoreCLITests: XCTestCase {
         XCTAssertTrue(wrong.stderr.contains("1 reference groups, but"), wrong.stderr)
     }
 
+    /// `--preset e2e` on an E2E CSV in the official layout (all fields quoted, references grouped by MR).
+    func testE2EPreset() throws {
+        let csv = try file("e2e.csv", """
+        "mr","ref"
+        "name[The Eagle], eatType[pub]","The Eagle is a pub."
+        "name[The Eagle], eatType[pub]","There is a pub called The Eagle."
+        "name[Zizzi], food[Italian]","Zizzi serves Italian food, it's cheap."
+
+        """)
+        let hyp = try file("e2e-hyp", "The Eagle is a pub.\nZizzi serves Italian food, it's cheap.\n")
+        let r = try cli.run(["score", "--preset", "e2e", "--hyp", hyp, "--ref", csv, "--json"],
+                            environment: ["PEFTBENCH_METEOR_DIR": RunCLITests.meteorFolder, "HOME": NSHomeDirectory()])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let out = try cli.json(r.stdout)
+        XCTAssertEqual(Set(out.keys), ["BLEU", "NIST", "METEOR", "ROUGE_L", "CIDEr", "signature"])
+        XCTAssertEqual(out["BLEU"] as? Double ?? 0, 1, accuracy: 1e-12)
+        XCTAssertEqual(out["METEOR"] as? Double ?? 0, 1, accuracy: 1e-12)
+        XCTAssertEqual(out["ROUGE_L"] as? Double ?? 0, 1, accuracy: 1e-12)
+        let text = try cli.run(["score", "--preset", "e2e", "--hyp", hyp, "--ref", csv],
+                               environment: ["PEFTBENCH_METEOR_DIR": RunCLITests.meteorFolder, "HOME": NSHomeDirectory()])
+        XCTAssertTrue(text.stdout.contains("BLEU: 1.0000\nNIST: "), text.stdout)
+        // One hypothesis too few, both --metric and --preset, missing resources: one line each, non-zero exit.
+        let short = try file("e2e-short", "The Eagle is a pub.\n")
+        for (args, env, message) in [
+            (["score", "--preset", "e2e", "--hyp", short, "--ref", csv], ["PEFTBENCH_METEOR_DIR": RunCLITests.meteorFolder], "2 reference groups, but"),
+            (["score", "--preset", "e2e", "--metric", "bleu", "--hyp", hyp, "--ref", csv], [:], "either --metric or --preset"),
+            (["score", "--preset", "e2e", "--hyp", hyp, "--ref", csv], ["PEFTBENCH_METEOR_DIR": "/nonexistent"], "run scripts/fetch-meteor.sh"),
+        ] {
+            let bad = try cli.run(args, environment: env)
+            XCTAssertNotEqual(bad.status, 0, args.joined(separator: " "))
+            XCTAssertTrue(bad.stderr.contains(message), bad.stderr)
+            XCTAssertEqual(bad.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count, 1, bad.stderr)
+        }
+    }
+
     func testCIDEr() throws {
         let hyp = try file("cider-hyp", "A B C D\nx y\n")
         let ref = try file("cider-ref", "a b c d\nz w\n")
@@ -86,7 +121,7 @@ final class ScoreCLITests: XCTestCase {
         let short = try file("short", "a\n")
         let empty = try file("empty", "")
         for args in [["score", "--metric", "bleu", "--hyp", hyp, "--ref", short], ["score", "--metric", "bleu", "--hyp", empty, "--ref", hyp],
-                     ["score", "--metric", "nist", "--hyp", hyp, "--ref", hyp], ["score", "--metric", "bleu", "--hyp", hyp],
+                     ["score", "--metric", "nope", "--hyp", hyp, "--ref", hyp], ["score", "--metric", "bleu", "--hyp", hyp],
                      ["score", "--metric", "bleu", "--hyp", hyp, "--ref", hyp, "--tokenize", "char"]] {
             let r = try cli.run(args)
             XCTAssertNotEqual(r.status, 0, "\(args)")
