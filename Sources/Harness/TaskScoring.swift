@@ -44,7 +44,7 @@ public enum TaskScoring {
             switch metric {
             case "sacrebleu":
                 let bleu = BLEU()
-                let stats = scored.map { bleu.statistics(hypothesis: predictions[$0].prediction, references: predictions[$0].references) }
+                let stats = bleu.segmentStatistics(scored.map { (predictions[$0].prediction, predictions[$0].references) })
                 for (k, i) in scored.enumerated() { predictions[i].scores["sentence_bleu"] = BLEU.sentence.score(stats[k]).score }
                 let ci = Bootstrap.interval(segments: stats) { bleu.score(segments: $0) }
                 let maxRefs = scored.map { predictions[$0].references.count }.max() ?? 1

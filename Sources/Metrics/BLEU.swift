@@ -68,6 +68,41 @@ public struct BLEU: Sendable {
 
     /// Statistics of one hypothesis against its references.
     public func statistics(hypothesis: String, references: [String]) -> Statistics {
+        var worker = Worker()
+        return statistics(hypothesis: hypothesis, references: references, worker: &worker)
+    }
+
+    /// Scratch reused across the segments one thread scores.
+    struct Worker {
+        var tokens = ByteTokens()
+        var matcher = NGramMatcher()
+        var hyp: [Int32] = [], refs: [[Int32]] = []
+        var matches = [Int](repeating: 0, count: 4), totals = [Int](repeating: 0, count: 4)
+    }
+
+    /// The byte path when the tokenizer and text allow it (see `ByteTokens`), else the Unicode path.
+    func statistics(hypothesis: String, references: [String], worker w: inout Worker) -> Statistics {
+        if tokenizer != .intl && maxOrder <= 4 {
+            w.tokens.reset()
+            w.hyp.removeAll(keepingCapacity: true)
+            var ok = w.tokens.tokenize(hypothesis, thirteenA: tokenizer == .thirteenA, lowercase: lowercase, into: &w.hyp)
+            while w.refs.count < references.count { w.refs.append([]) }
+            var k = 0
+            while ok && k < references.count {
+                w.refs[k].removeAll(keepingCapacity: true)
+                ok = w.tokens.tokenize(references[k], thirteenA: tokenizer == .thirteenA, lowercase: lowercase, into: &w.refs[k])
+                k += 1
+            }
+            if ok && w.tokens.vocabularySize < 65_536 {
+                let refs = Array(w.refs.prefix(references.count))
+                w.matcher.match(w.hyp, refs, maxOrder: maxOrder, matches: &w.matches, totals: &w.totals)
+                return [w.hyp.count, Self.closestLength(w.hyp.count, refs.map(\.count))] + w.matches.prefix(maxOrder) + w.totals.prefix(maxOrder)
+            }
+        }
+        return unicodeStatistics(hypothesis: hypothesis, references: references)
+    }
+
+    func unicodeStatistics(hypothesis: String, references: [String]) -> Statistics {
         // Tokens become small integers for this segment, and an n-gram (n ≤ 4) a packed 64-bit key: 15 bits per
         // token plus the order, exact while the segment has fewer than 32,768 distinct tokens (else string keys).
         var ids: [Substring: Int] = [:]
@@ -188,7 +223,14 @@ public struct BLEU: Sendable {
     }
 
     public func corpusStatistics(hypotheses: [String], references: [[String]]) -> [Statistics] {
-        hypotheses.indices.map { i in statistics(hypothesis: hypotheses[i], references: references.map { $0[i] }) }
+        segmentStatistics(hypotheses.indices.map { i in (hypotheses[i], references.map { $0[i] }) })
+    }
+
+    /// Statistics of many segments, on two threads when there are enough of them (segments are independent).
+    public func segmentStatistics(_ segments: [(hypothesis: String, references: [String])]) -> [Statistics] {
+        SegmentParallel.map(segments.count, make: Worker.init) { i, w in
+            statistics(hypothesis: segments[i].hypothesis, references: segments[i].references, worker: &w)
+        }
     }
 
     public func sentenceScore(hypothesis: String, references: [String]) -> Score {

@@ -100,6 +100,54 @@ public enum ROUGEL {
         return Score(precision: Double(hits) / Double(n), recall: Double(hits) / Double(m))
     }
 
+    /// Length of the longest common subsequence of two id sequences, one DP row at a time.
+    static func lcsLength(_ a: [Int32], _ b: [Int32], row: inout [Int32]) -> Int {
+        row.removeAll(keepingCapacity: true)
+        row.append(contentsOf: repeatElement(0, count: b.count + 1))
+        for x in a {
+            var diagonal: Int32 = 0
+            for j in 1...max(1, b.count) where j <= b.count {
+                let up = row[j]
+                row[j] = x == b[j - 1] ? diagonal + 1 : max(up, row[j - 1])
+                diagonal = up
+            }
+        }
+        return Int(row[b.count])
+    }
+
+    struct Worker {
+        var tokens = ByteTokens()
+        var candidate: [Int32] = [], reference: [Int32] = [], row: [Int32] = []
+    }
+
+    /// ROUGE-L (best F over references) of many segments: an ASCII fast path over token ids, on all cores;
+    /// ROUGE-Lsum and stemming take the general path.
+    public static func scores(candidates: [String], references: [[String]], summaryLevel: Bool = false, stem: Bool = false) -> [Score] {
+        precondition(candidates.count == references.count, "one reference set per candidate")
+        return SegmentParallel.map(candidates.count, make: Worker.init) { i, w in
+            if !summaryLevel && !stem, let s = fastBest(references: references[i], candidate: candidates[i], worker: &w) { return s }
+            return best(references: references[i], candidate: candidates[i], summaryLevel: summaryLevel, stem: stem)
+        }
+    }
+
+    static func fastBest(references: [String], candidate: String, worker w: inout Worker) -> Score? {
+        w.tokens.reset()
+        w.candidate.removeAll(keepingCapacity: true)
+        guard w.tokens.tokenizeROUGE(candidate, into: &w.candidate) else { return nil }
+        var best: Score?
+        for r in references {
+            w.reference.removeAll(keepingCapacity: true)
+            guard w.tokens.tokenizeROUGE(r, into: &w.reference) else { return nil }
+            var s = Score.zero
+            if !w.reference.isEmpty && !w.candidate.isEmpty {
+                let lcs = Double(lcsLength(w.reference, w.candidate, row: &w.row))
+                s = Score(precision: lcs / Double(w.candidate.count), recall: lcs / Double(w.reference.count))
+            }
+            if best == nil || s.fmeasure > best!.fmeasure { best = s }
+        }
+        return best ?? .zero
+    }
+
     /// The best-F score over several references (`score_multi`; the first on ties).
     public static func best(references: [String], candidate: String, summaryLevel: Bool, stem: Bool = false) -> Score {
         var best: Score?

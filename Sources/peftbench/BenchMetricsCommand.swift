@@ -10,6 +10,7 @@ struct BenchMetricsCommand: ParsableCommand {
     @Option(help: "Segment pairs to score.") var segments = 5000
     @Option(help: "Write the generated pairs as hyp.txt and ref.txt into this folder (to time other tools on them).")
     var dump: String?
+    @Option(help: "Time only these metrics (repeatable).") var only: [String] = []
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws { if segments < 1 { throw ValidationError("--segments must be at least 1") } }
@@ -35,17 +36,19 @@ struct BenchMetricsCommand: ParsableCommand {
             try (hyps.joined(separator: "\n") + "\n").write(toFile: dump + "/hyp.txt", atomically: true, encoding: .utf8)
             try (refs.joined(separator: "\n") + "\n").write(toFile: dump + "/ref.txt", atomically: true, encoding: .utf8)
         }
-        func time(_ name: String, _ body: () -> Double) -> Timing {
+        func time(_ name: String, _ body: () -> Double) -> Timing? {
+            guard only.isEmpty || only.contains(name) else { return nil }
             _ = body()  // warm-up
             let clock = Stopwatch()
             let score = body()
             return Timing(metric: name, segmentsPerS: Double(hyps.count) / clock.seconds, score: score)
         }
         let bleu = BLEU()
-        var timings = [
+        let pairs = hyps.indices.map { (hyps[$0], [refs[$0]]) }
+        var timings: [Timing?] = [
             time("bleu") { bleu.corpusScore(hypotheses: hyps, references: [refs]).score },
-            time("sentence-bleu") { hyps.indices.reduce(0) { $0 + BLEU.sentence.sentenceScore(hypothesis: hyps[$1], references: [refs[$1]]).score } },
-            time("rouge-l") { hyps.indices.reduce(0) { $0 + ROUGEL.rougeL(reference: refs[$1], candidate: hyps[$1]).fmeasure } },
+            time("sentence-bleu") { BLEU.sentence.segmentStatistics(pairs).reduce(0) { $0 + BLEU.sentence.score($1).score } },
+            time("rouge-l") { ROUGEL.scores(candidates: hyps, references: refs.map { [$0] }).reduce(0) { $0 + $1.fmeasure } },
             time("f1") { hyps.indices.reduce(0) { $0 + AnswerOverlap.score(prediction: hyps[$1], golds: [refs[$1]]).f1 } },
             time("gsm8k-accuracy") { hyps.indices.reduce(0) { $0 + (GSM8KAccuracy.judge(output: hyps[$1], reference: refs[$1], mode: .flexible).correct ? 1 : 0) } },
             time("nist") { MTEval().score(hypotheses: hyps, references: refs.map { [$0] }).nist },
@@ -53,16 +56,17 @@ struct BenchMetricsCommand: ParsableCommand {
             time("cider") { CIDEr().score(hypotheses: hyps, references: refs.map { [$0] }).corpus },
         ]
         // METEOR's resources load once (a second or two); the timings are of scoring.
-        if let wordnet = try? WordNet() {
+        if let wordnet = try? WordNet(), only.isEmpty || only.contains("meteor-nltk") {
             let m = METEORNLTK(wordnet: wordnet)
             timings.append(time("meteor-nltk") { m.corpus(hypotheses: hyps, references: refs.map { [$0] }).corpus })
         }
-        if let resources = try? METEORResources() {
+        if let resources = try? METEORResources(), only.isEmpty || only.contains("meteor") {
             let meteor = try METEOR(resources: resources, texts: hyps + refs)
             timings.append(time("meteor") { meteor.score(hypotheses: hyps, references: refs.map { [$0] }).corpus })
         }
-        if json { print(try JSONOutput.string(timings)); return }
-        for t in timings {
+        let done = timings.compactMap { $0 }
+        if json { print(try JSONOutput.string(done)); return }
+        for t in done {
             print(t.metric.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%12.0f segments/s", t.segmentsPerS))
         }
     }

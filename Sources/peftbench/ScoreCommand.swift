@@ -153,14 +153,12 @@ struct ScoreCommand: ParsableCommand {
         let output: Output
         switch metric {
         case .bleu:
-            let stats = hyps.indices.map { bleu.statistics(hypothesis: hyps[$0], references: references[$0]) }
+            let stats = bleu.segmentStatistics(hyps.indices.map { (hyps[$0], references[$0]) })
             let ci = Bootstrap.interval(segments: stats) { bleu.score(segments: $0) }
             output = Output(metric: "bleu", score: bleu.score(segments: stats), signature: bleu.signature(nrefs: nrefs),
                             ci95: [ci.lower, ci.upper], scores: nil)
         case .rougeL, .rougeLsum:
-            let scores = hyps.indices.map { i in
-                ROUGEL.best(references: references[i], candidate: hyps[i], summaryLevel: metric == .rougeLsum, stem: stem).fmeasure
-            }
+            let scores = ROUGEL.scores(candidates: hyps, references: references, summaryLevel: metric == .rougeLsum, stem: stem).map(\.fmeasure)
             output = Output(metric: metric.rawValue, score: mean(scores), signature: "nrefs:\(nrefs)|" + ROUGEL.signature(stem: stem),
                             ci95: meanInterval(scores), scores: scores)
         case .em, .f1:
@@ -210,7 +208,7 @@ struct ScoreCommand: ParsableCommand {
                             ci95: meanInterval(result.segments), scores: result.segments)
         case .sentenceBleu:
             bleu.effectiveOrder = true
-            let scores = hyps.indices.map { i in bleu.sentenceScore(hypothesis: hyps[i], references: references[i]).score }
+            let scores = bleu.segmentStatistics(hyps.indices.map { (hyps[$0], references[$0]) }).map { bleu.score($0).score }
             output = Output(metric: "sentence-bleu", score: mean(scores), signature: bleu.signature(nrefs: nrefs),
                             ci95: meanInterval(scores), scores: scores)
         }

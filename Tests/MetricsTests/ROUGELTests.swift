@@ -32,6 +32,12 @@ final class ROUGELTests: XCTestCase {
         let reference = try XCTUnwrap(try ReferenceScript.run("rouge_reference.py", cases: cases, package: "rouge-score==0.1.2")
             as? [[String: [Double]]])
         XCTAssertEqual(reference.count, 600)
+        // The batch API (whose byte path serves unstemmed ROUGE-L) must agree too.
+        let batch = ROUGEL.scores(candidates: cases.map { $0["hyp"] as! String }, references: cases.map { $0["refs"] as! [String] })
+        for (k, (c, ref)) in zip(cases, reference).enumerated() where !(c["stem"] as! Bool) {
+            XCTAssertEqual(batch[k].fmeasure, ref["rougeL"]![2], accuracy: 1e-9, "batch \(c)")
+            XCTAssertEqual(batch[k].precision, ref["rougeL"]![0], accuracy: 1e-9, "batch \(c)")
+        }
         for (c, ref) in zip(cases, reference) {
             let hyp = c["hyp"] as! String, refs = c["refs"] as! [String], stem = c["stem"] as! Bool
             for (key, summary) in [("rougeL", false), ("rougeLsum", true)] {

@@ -49,11 +49,23 @@ public struct METEORNLTK: Sendable {
 
     /// The score of one hypothesis against one reference.
     public func score(hypothesis: [String], reference: [String]) -> Double {
+        var stems: [String: String] = [:]
+        return score(hypothesis: hypothesis, reference: reference, stems: &stems)
+    }
+
+    /// With a cache of Porter stems (stemming is most of the work).
+    func score(hypothesis: [String], reference: [String], stems: inout [String: String]) -> Double {
+        func stem(_ w: String) -> String {
+            if let s = stems[w] { return s }
+            let s = PorterStemmer.stem(w)
+            stems[w] = s
+            return s
+        }
         let h: Enumerated = hypothesis.enumerated().map { ($0.offset, $0.element.lowercased()) }
         let r: Enumerated = reference.enumerated().map { ($0.offset, $0.element.lowercased()) }
         let (exact, h1, r1) = Self.matchExact(h, r)
-        let (stem, h2, r2) = Self.matchExact(h1.map { ($0.index, PorterStemmer.stem($0.word)) }, r1.map { ($0.index, PorterStemmer.stem($0.word)) })
-        let all = (exact + stem + matchSynonyms(h2, r2)).sorted { $0.0 < $1.0 }
+        let (stemmed, h2, r2) = Self.matchExact(h1.map { ($0.index, stem($0.word)) }, r1.map { ($0.index, stem($0.word)) })
+        let all = (exact + stemmed + matchSynonyms(h2, r2)).sorted { $0.0 < $1.0 }
         let m = Double(all.count)
         guard !h.isEmpty, !r.isEmpty, m > 0 else { return 0 }
         let precision = m / Double(h.count), recall = m / Double(r.count)
@@ -73,7 +85,11 @@ public struct METEORNLTK: Sendable {
 
     public func corpus(hypotheses: [String], references: [[String]]) -> (corpus: Double, segments: [Double]) {
         precondition(hypotheses.count == references.count, "one reference set per hypothesis")
-        let segments = zip(hypotheses, references).map { score(hypothesis: $0, references: $1) }
+        let split: (String) -> [String] = { PythonText.split($0).map(String.init) }
+        let segments = SegmentParallel.map(hypotheses.count, make: { [String: String]() }) { i, stems in
+            let h = split(hypotheses[i])
+            return references[i].map { score(hypothesis: h, reference: split($0), stems: &stems) }.max() ?? 0
+        }
         return (segments.isEmpty ? 0 : segments.reduce(0, +) / Double(segments.count), segments)
     }
 }
