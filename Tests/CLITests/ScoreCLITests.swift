@@ -112,8 +112,11 @@ final class ScoreCLITests: XCTestCase {
         let r = try cli.run(["bench", "metrics", "--segments", "200", "--json"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
-        XCTAssertEqual(rows.compactMap { $0["metric"] as? String }, ["bleu", "sentence-bleu", "rouge-l", "f1", "gsm8k-accuracy"])
+        XCTAssertEqual(rows.compactMap { $0["metric"] as? String },
+                       ["bleu", "sentence-bleu", "rouge-l", "f1", "gsm8k-accuracy", "nist", "ptb-tokenize", "cider", "meteor-nltk", "meteor"])
         for row in rows { XCTAssertGreaterThan(row["segments_per_s"] as? Double ?? 0, 0) }
+        let only = try cli.run(["bench", "metrics", "--segments", "100", "--only", "nist", "--json"])
+        XCTAssertEqual(try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(only.stdout.utf8)) as? [[String: Any]]).compactMap { $0["metric"] as? String }, ["nist"])
     }
 
     func testBadInputsAreOneLineErrors() throws {
