@@ -24,7 +24,8 @@ public enum TaskScoring {
 
         public static func load(for metrics: [String]) throws -> Resources {
             for m in metrics where !known.contains(m) { throw RunError("unknown metric '\(m)' in the task definition") }
-            guard metrics.contains("meteor") else { return Resources(meteor: nil) }
+            // The E2E family is computed in one pass, METEOR included.
+            guard metrics.contains(where: e2eFamily.contains) else { return Resources(meteor: nil) }
             do { return Resources(meteor: try METEORResources()) } catch { throw RunError("\(error)") }
         }
     }
@@ -77,9 +78,7 @@ public enum TaskScoring {
     static func e2eScores(_ metrics: [String], predictions: inout [Prediction], indices: [Int], resources: Resources) throws -> [String: MetricResult] {
         let wanted = metrics.filter { e2eFamily.contains($0) }
         guard !wanted.isEmpty else { return [:] }
-        guard let meteorResources = resources.meteor ?? (try? METEORResources()) else {
-            throw RunError("METEOR 1.5's resources are missing (run scripts/fetch-meteor.sh)")
-        }
+        guard let meteorResources = resources.meteor else { throw RunError("METEOR 1.5's resources were not loaded") }
         let hyps = indices.map { predictions[$0].prediction.trimmingCharacters(in: .whitespaces) }
         let refs = indices.map { predictions[$0].references }
         let (scores, segments) = try E2EMetrics(meteorResources: meteorResources).score(hypotheses: hyps, references: refs)

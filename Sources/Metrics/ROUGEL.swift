@@ -102,11 +102,12 @@ public enum ROUGEL {
 
     /// Length of the longest common subsequence of two id sequences, one DP row at a time.
     static func lcsLength(_ a: [Int32], _ b: [Int32], row: inout [Int32]) -> Int {
+        guard !b.isEmpty else { return 0 }
         row.removeAll(keepingCapacity: true)
         row.append(contentsOf: repeatElement(0, count: b.count + 1))
         for x in a {
             var diagonal: Int32 = 0
-            for j in 1...max(1, b.count) where j <= b.count {
+            for j in 1...b.count {
                 let up = row[j]
                 row[j] = x == b[j - 1] ? diagonal + 1 : max(up, row[j - 1])
                 diagonal = up

@@ -112,7 +112,10 @@ public struct METEOR: Sendable {
     /// Corpus and per-segment scores.
     public func score(hypotheses: [String], references: [[String]]) -> (corpus: Double, segments: [Double], statistics: [Statistics]) {
         precondition(hypotheses.count == references.count, "one reference set per hypothesis")
-        let stats = zip(hypotheses, references).map { statistics(hypothesis: $0, references: $1) }
+        // Resources and paraphrases are read-only, so segments align on all cores.
+        let stats = SegmentParallel.map(hypotheses.count, minimumPerThread: 16, make: {}) { i, _ in
+            statistics(hypothesis: hypotheses[i], references: references[i])
+        }
         return (Self.corpus(stats), stats.map(\.score), stats)
     }
 
