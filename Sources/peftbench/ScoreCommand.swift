@@ -90,11 +90,6 @@ struct ScoreCommand: ParsableCommand {
         }
     }
 
-    struct PresetOutput: Codable {
-        var BLEU: Double, NIST: Double, METEOR: Double, ROUGE_L: Double, CIDEr: Double
-        var signature: String
-    }
-
     func runPreset(_ hyps: [String]) throws {
         let references: [[String]]
         if let refsGrouped {
@@ -115,8 +110,7 @@ struct ScoreCommand: ParsableCommand {
         let stripped = hyps.map { $0.trimmingCharacters(in: .whitespaces) }
         let result = try E2EMetrics(meteorResources: METEORResources()).score(hypotheses: stripped, references: references).scores
         if json {
-            print(try JSONOutput.string(PresetOutput(BLEU: result.BLEU, NIST: result.NIST, METEOR: result.METEOR,
-                                                     ROUGE_L: result.ROUGE_L, CIDEr: result.CIDEr, signature: result.signature), keepKeys: true))
+            print(try JSONOutput.string(result, keepKeys: true))
             return
         }
         print("SCORES:\n==============")
