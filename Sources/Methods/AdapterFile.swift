@@ -4,7 +4,8 @@ import Foundation
 import Model
 
 /// A trained method saved as PEFT saves adapters: `adapter_model.safetensors` (every parameter the method added, F32) and
-/// `adapter_config.json` (the method and every option), in one folder.
+/// `adapter_config.json` (the method and every option), in one folder. An AdaLoRA adapter whose ranks have been cut
+/// is saved as PEFT saves it: `rank_pattern` in the config and only the kept triplets in the tensors.
 public enum AdapterFile {
     public static let weightsName = "adapter_model.safetensors"
     public static let configName = "adapter_config.json"
@@ -13,19 +14,40 @@ public enum AdapterFile {
         var method: String
         var options: [String: String]
         var parameters: [String]
+        var rankPattern: [String: [Bool]]?
+
+        enum CodingKeys: String, CodingKey {
+            case method, options, parameters
+            case rankPattern = "rank_pattern"
+        }
     }
 
     public static func save(_ applied: AppliedMethod, to folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let tensors = applied.added.map { p in
-            (name: p.name, shape: p.shape, values: UnsafeBufferPointer(start: p.value.pointer, count: p.count))
+        let pattern = applied.rankPattern()
+        // Cut tensors get buffers of their own; the others are written from the parameters' storage.
+        let stored: [(name: String, shape: [Int], buffer: FloatBuffer)] = applied.added.map { p in
+            guard let keep = pattern?[modulePath(of: p.name)], keep.contains(false), p.shape.count == 2,
+                  keep.count == p.shape[p.name.hasSuffix(".lora_B.weight") ? 1 : 0]
+            else { return (p.name, p.shape, p.value) }
+            let cut = AdaLoRA.cut(p, keep: keep)
+            return (p.name, cut.shape, FloatBuffer(cut.values))
         }
-        try SafetensorsWriter.write(tensors, metadata: ["format": "pt", "method": applied.name],
-                                    to: (folder as NSString).appendingPathComponent(weightsName))
+        try withExtendedLifetime(stored) {
+            try SafetensorsWriter.write(stored.map { ($0.name, $0.shape, UnsafeBufferPointer($0.buffer.buffer)) },
+                                        metadata: ["format": "pt", "method": applied.name],
+                                        to: (folder as NSString).appendingPathComponent(weightsName))
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let config = Config(method: applied.name, options: applied.config, parameters: applied.added.map(\.name))
+        let config = Config(method: applied.name, options: applied.config, parameters: applied.added.map(\.name),
+                            rankPattern: pattern)
         try AtomicFile.write(try encoder.encode(config), to: (folder as NSString).appendingPathComponent(configName))
+    }
+
+    /// `model.layers.0.self_attn.q_proj.lora_A.weight` → `model.layers.0.self_attn.q_proj`.
+    static func modulePath(of parameter: String) -> String {
+        parameter.split(separator: ".").dropLast(2).joined(separator: ".")
     }
 
     /// Installs the saved method on `model` (a fresh base) and loads its trained values.
@@ -37,7 +59,15 @@ public enum AdapterFile {
         do { config = try JSONDecoder().decode(Config.self, from: data) } catch {
             throw MethodError("\(configPath): not an adapter config (\(error))")
         }
-        let applied = try MethodRegistry.apply(config.method, to: model, overrides: config.options, context: context)
+        if config.rankPattern != nil && config.method != AdaLoRA.name {
+            throw MethodError("\(configPath): rank_pattern is for adalora, the method is \(config.method)")
+        }
+        var context = context
+        context.rankPattern = config.rankPattern
+        let applied: AppliedMethod
+        do { applied = try MethodRegistry.apply(config.method, to: model, overrides: config.options, context: context) } catch let e as MethodError {
+            throw MethodError("\(configPath): \(e)")
+        }
         let file = try SafetensorsFile(path: (folder as NSString).appendingPathComponent(weightsName))
         for p in applied.added {
             guard let info = file.tensors[p.name] else { throw MethodError("\(folder): \(weightsName) lacks '\(p.name)'") }

@@ -25,14 +25,18 @@ public protocol PEFTMethod: Sendable {
     static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod
 }
 
-/// What a method may need beyond the model: the seed of its initialisation, and a tokenizer for text
-/// initialisations.
+/// What a method may need beyond the model: the seed of its initialisation, a tokenizer for text
+/// initialisations, and the rank pattern an AdaLoRA adapter was saved with.
 public struct MethodContext {
     public var seed: UInt64
     public var tokenize: ((String) -> [Int32])?
-    public init(seed: UInt64 = 0, tokenize: ((String) -> [Int32])? = nil) {
+    /// Module path → which of the init_r triplets were kept (PEFT's `rank_pattern`); AdaLoRA then builds each
+    /// module at its kept rank, as PEFT's `resize_modules_by_rank_pattern` does on load.
+    public var rankPattern: [String: [Bool]]?
+    public init(seed: UInt64 = 0, tokenize: ((String) -> [Int32])? = nil, rankPattern: [String: [Bool]]? = nil) {
         self.seed = seed
         self.tokenize = tokenize
+        self.rankPattern = rankPattern
     }
 }
 
@@ -50,6 +54,9 @@ public struct AppliedMethod {
     public internal(set) var added: [Parameter] = []
     /// What the method adds to the training loop (AdaLoRA's regulariser and rank allocation).
     public internal(set) var hooks = TrainingHooks()
+    /// AdaLoRA's rank pattern as it stands (nil before any rank is cut, and for every other method): what an adapter
+    /// file records, with the triplets it drops cut from the saved tensors.
+    public internal(set) var rankPattern: () -> [String: [Bool]]? = { nil }
 
     public init(name: String, config: [String: String], trainable: [Parameter], targetedModules: [String]) {
         self.name = name
@@ -135,8 +142,6 @@ public enum MethodRegistry {
         return m
     }
 
-    /// Resolves the options and installs the method.
-    @discardableResult
     /// The overrides with `total_step` set to the run's length for a method whose schedule needs it (AdaLoRA),
     /// unless it was given.
     public static func withRunLength(_ overrides: [String: String], method name: String, steps: Int) throws -> [String: String] {
@@ -147,6 +152,8 @@ public enum MethodRegistry {
         return out
     }
 
+    /// Resolves the options and installs the method.
+    @discardableResult
     public static func apply(_ name: String, to model: LlamaModel, overrides: [String: String] = [:],
                              context: MethodContext = MethodContext()) throws -> AppliedMethod {
         let method = try method(named: name)

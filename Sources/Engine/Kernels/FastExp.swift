@@ -2,11 +2,14 @@
 /// below −87.33 give exactly 0 (masked attention scores must weigh nothing), values above 88.37 saturate.
 ///
 /// Cody–Waite reduction x = n·ln2 + r with |r| ≤ ln2/2, a degree-6 polynomial for e^r (Cephes' expf
-/// coefficients), and 2^n assembled in the exponent bits. Every step is written so it compiles to plain AVX2
-/// (lane-wise min/max and selects, explicit fused multiply-adds): Swift's generic SIMD helpers compile to calls.
+/// coefficients), and 2^n assembled in the exponent bits. Every step is written so it compiles to plain AVX2:
+/// clamps and selects as `replacing(with:where:)` on a comparison (vmaxps, vminps, vandps) and explicit fused
+/// multiply-adds. Swift's `pointwiseMin`/`pointwiseMax` compile to calls, and per-lane `min`/`max` to scalar branches.
 @inline(__always)
 public func exp8(_ input: SIMD8<Float>) -> SIMD8<Float> {
-    let x = lanes(input) { Swift.min(Swift.max($0, -87.33), 88.37) }
+    let low = SIMD8<Float>(repeating: -87.33), high = SIMD8<Float>(repeating: 88.37)
+    var x = input.replacing(with: low, where: input .< low)
+    x = x.replacing(with: high, where: x .> high)
     let magic = SIMD8<Float>(repeating: 12_582_912)  // 1.5·2²³: adding it rounds to an integer kept in the low bits
     let t = magic.addingProduct(x, SIMD8(repeating: 1.442_695_04))
     let n = t - magic
@@ -18,15 +21,7 @@ public func exp8(_ input: SIMD8<Float>) -> SIMD8<Float> {
     p = SIMD8<Float>(repeating: 5.000_000_120_1e-1).addingProduct(p, r)
     let y = (r + 1).addingProduct(p, r * r)
     let twoToN = unsafeBitCast((unsafeBitCast(t, to: SIMD8<UInt32>.self) &- 0x4B40_0000 &+ 127) &<< 23, to: SIMD8<Float>.self)
-    let e = y * twoToN
-    return SIMD8(input[0] < -87.33 ? 0 : e[0], input[1] < -87.33 ? 0 : e[1], input[2] < -87.33 ? 0 : e[2],
-                 input[3] < -87.33 ? 0 : e[3], input[4] < -87.33 ? 0 : e[4], input[5] < -87.33 ? 0 : e[5],
-                 input[6] < -87.33 ? 0 : e[6], input[7] < -87.33 ? 0 : e[7])
-}
-
-@inline(__always)
-func lanes(_ v: SIMD8<Float>, _ f: (Float) -> Float) -> SIMD8<Float> {
-    SIMD8(f(v[0]), f(v[1]), f(v[2]), f(v[3]), f(v[4]), f(v[5]), f(v[6]), f(v[7]))
+    return (y * twoToN).replacing(with: 0, where: input .< low)
 }
 
 @inline(__always)

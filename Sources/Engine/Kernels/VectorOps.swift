@@ -29,10 +29,19 @@ public enum VectorOps {
         return s
     }
 
+    /// The largest value (NaNs are skipped, as the scalar comparison skips them).
     @inline(__always)
     public static func max(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var lanes = SIMD8<Float>(repeating: -.infinity)
+        var i = 0
+        while i + 8 <= n {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            lanes = lanes.replacing(with: v, where: v .> lanes)  // vmaxps
+            i += 8
+        }
         var m = -Float.infinity
-        for i in 0..<n where x[i] > m { m = x[i] }
+        for k in 0..<8 where lanes[k] > m { m = lanes[k] }
+        while i < n { if x[i] > m { m = x[i] }; i += 1 }
         return m
     }
 

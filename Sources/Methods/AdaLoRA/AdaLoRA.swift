@@ -37,19 +37,55 @@ public enum AdaLoRA: PEFTMethod {
             throw MethodError("adalora: tinit \(schedule.tinit) leaves no budgeting phase before total_step − tfinal")
         }
         let weight = try config.float("orth_reg_weight", range: 0...Float.greatestFiniteMagnitude)
+        let saved = context.rankPattern
         var layers: [SVDLinear] = []
         let (_, modules) = try wrapProjections(model, slots: slots, method: name) { dense, path, _ in
-            let w = SVDLinear(base: dense, path: path, rank: initR, alpha: alpha, dropout: dropout, seed: context.seed)
+            var rank = initR
+            if let saved {
+                guard let keep = saved[path] else { throw MethodError("adalora: rank_pattern has no entry for \(path)") }
+                guard keep.count == initR else {
+                    throw MethodError("adalora: rank_pattern for \(path) has \(keep.count) entries, init_r is \(initR)")
+                }
+                rank = keep.filter { $0 }.count
+            }
+            let w = SVDLinear(base: dense, path: path, rank: rank, initialRank: initR, alpha: alpha, dropout: dropout,
+                              seed: context.seed)
             layers.append(w)
             return (w, [w.a, w.e, w.b])
         }
+        if let saved, let stray = Set(saved.keys).subtracting(modules).sorted().first {
+            throw MethodError("adalora: rank_pattern names \(stray), which target_modules does not adapt")
+        }
         var applied = AppliedMethod(name: name, config: config.values, trainable: layers.flatMap { [$0.a, $0.e, $0.b] },
                                     targetedModules: modules)
+        if let saved {
+            // The pattern is final: the modules hold only the kept triplets and no budget is allocated any more (the
+            // state of a PEFT model loaded from such an adapter).
+            applied.hooks = TrainingHooks(regularizer: { orthogonalityPenalty(layers, weight: weight) })
+            applied.rankPattern = { saved }
+            return applied
+        }
         let allocator = RankAllocator(layers: layers, schedule: schedule)
         applied.hooks = TrainingHooks(
             regularizer: { orthogonalityPenalty(layers, weight: weight) },
             afterUpdate: schedule.totalStep > 0 ? { allocator.afterUpdate(step: $0) } : nil)
+        applied.rankPattern = {
+            allocator.rankPattern.map { Dictionary(uniqueKeysWithValues: zip(layers.map(\.path), $0)) }
+        }
         return applied
+    }
+
+    /// A saved tensor cut to the kept triplets: rows of A and E, columns of B (PEFT's
+    /// `resize_state_dict_by_rank_pattern`). `pattern` is the kept mask of the tensor's module.
+    static func cut(_ p: Parameter, keep: [Bool]) -> (shape: [Int], values: [Float]) {
+        let values = p.value.toArray()
+        let kept = keep.indices.filter { keep[$0] }
+        if p.name.hasSuffix(".lora_B.weight") {
+            let (rows, r) = (p.shape[0], p.shape[1])
+            return ([rows, kept.count], (0..<rows).flatMap { o in kept.map { values[o * r + $0] } })
+        }
+        let width = p.shape[1]
+        return ([kept.count, width], kept.flatMap { values[($0 * width)..<(($0 + 1) * width)] })
     }
 
     /// w · mean over every A and B of ‖PPᵀ − I‖_F (A·Aᵀ for A, Bᵀ·B for B); adds its gradient to theirs.

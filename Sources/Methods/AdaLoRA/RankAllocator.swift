@@ -15,7 +15,8 @@ final class RankAllocator {
     let schedule: Schedule
     private var smoothed: [ObjectIdentifier: [Float]] = [:]
     private var uncertainty: [ObjectIdentifier: [Float]] = [:]
-    /// Kept triplets per module once the pattern is fixed.
+    /// Kept triplets per module as of the last cut (PEFT's `rank_pattern`, which it also updates at every cut
+    /// before the pattern is fixed); nil until ranks are first cut.
     private(set) var rankPattern: [[Bool]]?
 
     init(layers: [SVDLinear], schedule: Schedule) {
@@ -42,7 +43,7 @@ final class RankAllocator {
         if step < fixAt {
             updateImportance()
             let (budget, mask) = budget(at: step)
-            if mask { _ = maskToBudget(budget) }
+            if mask { rankPattern = maskToBudget(budget) }
         } else if step == fixAt {
             if fixAt > 0 { updateImportance() }
             rankPattern = maskToBudget(targetBudget)

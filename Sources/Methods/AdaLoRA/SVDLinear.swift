@@ -3,10 +3,13 @@ import Model
 
 /// AdaLoRA's update in SVD form: y = base(x) + s/(r₀ + 1e-5) · ((drop(x)·Aᵀ) ∘ E)·Bᵀ, with s = lora_alpha and r₀ the
 /// initial rank. Shapes: A (r, in) right singular vectors, E (r) singular values, B (out, r) left singular vectors.
-/// E starts at zero, so the layer starts as the base layer; A and B start normal with std 0.02.
+/// E starts at zero, so the layer starts as the base layer; A and B start normal with std 0.02. A layer loaded with a
+/// rank pattern has r < r₀ (only the kept triplets) and keeps r₀ in its scale, as PEFT's resized modules do.
 final class SVDLinear: LinearLayer {
     let base: any LinearLayer
     let a: Parameter, e: Parameter, b: Parameter
+    /// The module path (`model.layers.0.self_attn.q_proj`), the key of its rank pattern.
+    let path: String
     let rank: Int
     let scale: Float
     let dropout: Float
@@ -19,11 +22,12 @@ final class SVDLinear: LinearLayer {
     var parameters: [Parameter] { base.parameters + [a, e, b] }
     var storedElements: Int { base.storedElements }
 
-    init(base: any LinearLayer, path: String, rank: Int, alpha: Float, dropout: Float, seed: UInt64) {
+    init(base: any LinearLayer, path: String, rank: Int, initialRank: Int, alpha: Float, dropout: Float, seed: UInt64) {
         self.base = base
+        self.path = path
         self.rank = rank
         self.dropout = dropout
-        scale = (alpha > 0 ? alpha : Float(rank)) / (Float(rank) + 1e-5)
+        scale = (alpha > 0 ? alpha : Float(rank)) / (Float(initialRank) + 1e-5)
         a = Parameter(name: "\(path).lora_A.weight", shape: [rank, base.inFeatures])
         e = Parameter(name: "\(path).lora_E.weight", shape: [rank, 1], decays: false)
         b = Parameter(name: "\(path).lora_B.weight", shape: [base.outFeatures, rank])
