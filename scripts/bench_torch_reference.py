@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-WORKLOADS = ["forward", "generate", "full", "lora", "dora", "ia3", "prompt", "prefix", "adalora", "vera", "bitfit"]
+WORKLOADS = ["forward", "generate", "full", "lora", "dora", "adalora", "vera", "ia3", "prompt", "ptuning", "prefix"]
 
 
 def load(gguf):
@@ -34,14 +34,13 @@ def adapt(model, workload, steps):
         "ia3": lambda: peft.IA3Config(task_type="CAUSAL_LM"),
         "prompt": lambda: peft.PromptTuningConfig(num_virtual_tokens=20, task_type="CAUSAL_LM"),
         "prefix": lambda: peft.PrefixTuningConfig(num_virtual_tokens=20, task_type="CAUSAL_LM"),
+        "ptuning": lambda: peft.PromptEncoderConfig(num_virtual_tokens=20, encoder_hidden_size=128, task_type="CAUSAL_LM"),
         "adalora": lambda: peft.AdaLoraConfig(init_r=12, target_r=8, target_modules=targets, total_step=steps + 1,
                                               task_type="CAUSAL_LM"),
-        "vera": lambda: peft.VeraConfig(r=256, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM"),
+        "vera": lambda: peft.VeraConfig(r=256, target_modules=targets, task_type="CAUSAL_LM"),
     }
     if workload == "full":
         return model
-    if workload == "bitfit":
-        raise SystemExit("bitfit: LLaMA linears have no biases in transformers; no reference workload")
     return peft.get_peft_model(model, configs[workload]())
 
 

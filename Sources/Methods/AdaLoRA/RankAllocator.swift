@@ -13,8 +13,10 @@ final class RankAllocator {
 
     let layers: [SVDLinear]
     let schedule: Schedule
-    private var smoothed: [ObjectIdentifier: [Float]] = [:]
-    private var uncertainty: [ObjectIdentifier: [Float]] = [:]
+    /// Smoothed sensitivity and uncertainty per element of every A, E and B, updated in place so that a training step
+    /// allocates nothing; nil once the pattern is fixed.
+    private var smoothed: [ObjectIdentifier: FloatBuffer]? = [:]
+    private var uncertainty: [ObjectIdentifier: FloatBuffer]? = [:]
     /// Kept triplets per module as of the last cut (PEFT's `rank_pattern`, which it also updates at every cut
     /// before the pattern is fixed); nil until ranks are first cut.
     private(set) var rankPattern: [[Bool]]?
@@ -47,8 +49,8 @@ final class RankAllocator {
         } else if step == fixAt {
             if fixAt > 0 { updateImportance() }
             rankPattern = maskToBudget(targetBudget)
-            smoothed = [:]
-            uncertainty = [:]
+            smoothed = nil
+            uncertainty = nil
         } else if let pattern = rankPattern {
             for (layer, keep) in zip(layers, pattern) { for k in 0..<layer.rank where !keep[k] { layer.e.value[k] = 0 } }
         }
@@ -56,26 +58,30 @@ final class RankAllocator {
     }
 
     private func updateImportance() {
+        guard smoothed != nil, uncertainty != nil else { return }
         for layer in layers {
             for p in [layer.a, layer.e, layer.b] {
                 guard let g = p.grad else { continue }
                 let id = ObjectIdentifier(p)
-                var avg = smoothed[id] ?? [Float](repeating: 0, count: p.count)
-                var unc = uncertainty[id] ?? [Float](repeating: 0, count: p.count)
-                for i in 0..<p.count {
-                    let ipt = abs(p.value[i] * g[i])
-                    avg[i] = schedule.beta1 * avg[i] + (1 - schedule.beta1) * ipt
-                    unc[i] = schedule.beta2 * unc[i] + (1 - schedule.beta2) * abs(ipt - avg[i])
+                if smoothed![id] == nil {
+                    smoothed![id] = FloatBuffer(count: p.count)
+                    uncertainty![id] = FloatBuffer(count: p.count)
                 }
-                smoothed[id] = avg
-                uncertainty[id] = unc
+                let avg = smoothed![id]!.pointer, unc = uncertainty![id]!.pointer, value = p.value.pointer, grad = g.pointer
+                let (b1, b2) = (schedule.beta1, schedule.beta2)
+                for i in 0..<p.count {
+                    let ipt = abs(value[i] * grad[i])
+                    avg[i] = b1 * avg[i] + (1 - b1) * ipt
+                    unc[i] = b2 * unc[i] + (1 - b2) * abs(ipt - avg[i])
+                }
             }
         }
     }
 
     private func score(_ p: Parameter, _ i: Int) -> Float {
         let id = ObjectIdentifier(p)
-        return (smoothed[id]?[i] ?? 0) * (uncertainty[id]?[i] ?? 0)
+        guard let avg = smoothed?[id], let unc = uncertainty?[id] else { return 0 }
+        return avg[i] * unc[i]
     }
 
     /// Zeroes the singular values of the least important triplets so that `budget` remain; returns what is kept.
