@@ -76,7 +76,7 @@ public enum AdaLoRA: PEFTMethod {
     }
 
     /// A saved tensor cut to the kept triplets: rows of A and E, columns of B (PEFT's
-    /// `resize_state_dict_by_rank_pattern`). `pattern` is the kept mask of the tensor's module.
+    /// `resize_state_dict_by_rank_pattern`). `keep` is the kept mask of the tensor's module.
     static func cut(_ p: Parameter, keep: [Bool]) -> (shape: [Int], values: [Float]) {
         let values = p.value.toArray()
         let kept = keep.indices.filter { keep[$0] }
