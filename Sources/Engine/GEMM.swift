@@ -41,12 +41,10 @@ public enum GEMM {
         x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
         rows: Int, inFeatures: Int, outFeatures: Int, accumulate: Bool = false
     ) {
-        if rows == 1 {
-            // One token (KV-cache decoding): sgemv streams the weight at memory bandwidth; sgemm with one row
-            // reaches about a third of it.
-            flops += 2 * Double(inFeatures) * Double(outFeatures)
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outFeatures), Int32(inFeatures), 1, weight,
-                        Int32(inFeatures), x, 1, accumulate ? 1 : 0, y, 1)
+        if rows <= FewRowsProduct.maxRows {
+            // KV-cache decoding: a few rows against the whole weight (see FewRowsProduct).
+            FewRowsProduct.forward(x: x, weight: weight, y: y, rows: rows, inFeatures: inFeatures,
+                                   outFeatures: outFeatures, accumulate: accumulate)
             return
         }
         sgemm(transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures,

@@ -98,3 +98,38 @@ final class GEMMTests: XCTestCase {
         XCTAssertEqual(c.toArray(), [0.5, 1, 1.5, 2])
     }
 }
+
+final class FewRowsProductTests: XCTestCase {
+    /// 1…17 rows (17 goes through sgemm), odd widths with tails past the 8 lanes, odd output counts, accumulation;
+    /// against a Double reference, and each row's result the same bits whatever rows surround it.
+    func testFewRowsMatchTheReferenceAndDoNotDependOnTheBatch() {
+        var rng = RandomGenerator(seed: 21)
+        for (k, n) in [(37, 5), (64, 33), (576, 17)] {
+            let w = (0..<n * k).map { _ in Float(rng.nextUniform() * 2 - 1) }
+            let x = (0..<17 * k).map { _ in Float(rng.nextUniform() * 2 - 1) }
+            let bias = (0..<17 * n).map { _ in Float(rng.nextUniform()) }
+            var alone: [Float] = []
+            for rows in 1...17 {
+                for accumulate in [false, true] {
+                    var y = accumulate ? Array(bias[0..<(rows * n)]) : [Float](repeating: .nan, count: rows * n)
+                    y.withUnsafeMutableBufferPointer { out in
+                        GEMM.linearForward(x: x, weight: w, y: out.baseAddress!, rows: rows, inFeatures: k, outFeatures: n,
+                                           accumulate: accumulate)
+                    }
+                    for r in 0..<rows {
+                        for o in 0..<n {
+                            var expected = accumulate ? Double(bias[r * n + o]) : 0
+                            for t in 0..<k { expected += Double(x[r * k + t]) * Double(w[o * k + t]) }
+                            XCTAssertEqual(Double(y[r * n + o]), expected, accuracy: 1e-4, "k \(k) n \(n) rows \(rows)")
+                        }
+                    }
+                    if !accumulate && rows <= FewRowsProduct.maxRows {
+                        if rows == 1 { alone = Array(y[0..<n]) }
+                        // The first row computed alone and inside any batch: the same bits.
+                        XCTAssertEqual(Array(y[0..<n]), alone, "rows \(rows)")
+                    }
+                }
+            }
+        }
+    }
+}

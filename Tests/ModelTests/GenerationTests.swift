@@ -52,6 +52,23 @@ final class GenerationTests: XCTestCase {
         }
     }
 
+    /// Finished sequences leave the batch (the cache is compacted); the others must not notice.
+    func testSequencesThatFinishEarlyLeaveTheBatchWithoutChangingTheRest() {
+        let m = Fixtures.model()
+        let g = Generator(model: m)
+        let prompts: [[Int32]] = [[1, 2, 3, 4, 5, 6], [7, 8], [9, 10, 11], [4, 4], [12, 3, 5, 7], [2]]
+        let lengths = [2, 11, 3, 1, 6, 9]
+        let settings = GenerationSettings(maxNewTokens: 11)
+        let batched = g.generate(prompts: prompts, padID: 0, settings: settings) { i, t in t.count == lengths[i] }
+        for (i, p) in prompts.enumerated() {
+            let alone = g.generate(prompts: [p], padID: 0, settings: settings) { _, t in t.count == lengths[i] }[0]
+            XCTAssertEqual(batched[i].tokens.count, lengths[i])
+            XCTAssertEqual(batched[i].tokens, alone.tokens, "prompt \(i)")
+            XCTAssertEqual(batched[i].finish, .stopCondition)
+            for (x, y) in zip(batched[i].logProbs, alone.logProbs) { XCTAssertEqual(x, y, accuracy: 1e-5) }
+        }
+    }
+
     func testStopTokensAndStopConditions() {
         let m = Fixtures.model()
         let g = Generator(model: m)

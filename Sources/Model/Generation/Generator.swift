@@ -39,7 +39,7 @@ public final class Generator {
         let nv = model.virtualTokens?.count ?? 0
         let capacity = longest + nv + settings.maxNewTokens
         let pads = prompts.map { Int32(longest - $0.count) }
-        let cache = KVCache(config: model.config, batch: b, capacity: capacity, leftPadding: pads)
+        var cache = KVCache(config: model.config, batch: b, capacity: capacity, leftPadding: pads)
         var tokens: [Int32] = []
         tokens.reserveCapacity(b * longest)
         for p in prompts { tokens += [Int32](repeating: padID, count: longest - p.count) + p }
@@ -50,12 +50,14 @@ public final class Generator {
         }
         var out = [GeneratedSequence](repeating: GeneratedSequence(tokens: [], logProbs: [], finish: .length), count: b)
         var done = [Bool](repeating: settings.maxNewTokens == 0, count: b)
+        // rows[r] is the prompt whose sequence sits in row r of the cache; finished rows leave the batch (below).
+        var rows = Array(0..<b)
         var step = 0
         while step < settings.maxNewTokens && !done.allSatisfy({ $0 }) {
             let logits = model.inferStep(tokens: tokens, cache: cache, scratch: state)
             tokens = []
-            for i in 0..<b {
-                let (token, logProb) = samplers[i].pick(logits + i * model.config.vocabSize, vocab: model.config.vocabSize)
+            for (r, i) in rows.enumerated() {
+                let (token, logProb) = samplers[i].pick(logits + r * model.config.vocabSize, vocab: model.config.vocabSize)
                 tokens.append(done[i] ? padID : token)
                 guard !done[i] else { continue }
                 out[i].tokens.append(token)
@@ -67,6 +69,14 @@ public final class Generator {
                 }
             }
             step += 1
+            // A batch advances at the pace of its longest answer: once a quarter of its rows have finished (or one
+            // row is left), the finished rows are dropped from the cache so later steps compute only live rows.
+            let live = rows.indices.filter { !done[rows[$0]] }
+            if !live.isEmpty && live.count < rows.count && (4 * live.count <= 3 * rows.count || live.count == 1) {
+                cache = cache.keeping(rows: live)
+                tokens = live.map { tokens[$0] }
+                rows = live.map { rows[$0] }
+            }
         }
         return out
     }
