@@ -14,27 +14,27 @@ public final class KVCache {
     let values: [FloatBuffer]
 
     public convenience init(config: LlamaConfig, batch: Int, capacity: Int, leftPadding: [Int32]) {
-        self.init(config: (config.numHiddenLayers, config.kvDim), batch: batch, capacity: capacity, leftPadding: leftPadding)
+        self.init(layers: config.numHiddenLayers, kvDim: config.kvDim, batch: batch, capacity: capacity, leftPadding: leftPadding)
     }
 
-    init(config: (layers: Int, kvDim: Int), batch: Int, capacity: Int, leftPadding: [Int32]) {
+    init(layers: Int, kvDim: Int, batch: Int, capacity: Int, leftPadding: [Int32]) {
         precondition(leftPadding.count == batch, "one padding count per sequence")
         self.batch = batch
         self.capacity = capacity
-        kvDim = config.kvDim
+        self.kvDim = kvDim
         self.leftPadding = leftPadding
-        keys = (0..<config.layers).map { _ in FloatBuffer(count: batch * capacity * config.kvDim, zeroed: false) }
-        values = (0..<config.layers).map { _ in FloatBuffer(count: batch * capacity * config.kvDim, zeroed: false) }
+        keys = (0..<layers).map { _ in FloatBuffer(count: batch * capacity * kvDim, zeroed: false) }
+        values = (0..<layers).map { _ in FloatBuffer(count: batch * capacity * kvDim, zeroed: false) }
     }
 
     /// A cache holding only the given rows (in that order), with everything they hold so far.
     func keeping(rows: [Int]) -> KVCache {
-        let kept = KVCache(config: (layers: keys.count, kvDim: kvDim), batch: rows.count, capacity: capacity,
+        let kept = KVCache(layers: keys.count, kvDim: kvDim, batch: rows.count, capacity: capacity,
                            leftPadding: rows.map { leftPadding[$0] })
         kept.length = length
+        let span = length * kvDim
         for l in 0..<keys.count {
             for (to, from) in rows.enumerated() {
-                let span = length * kvDim
                 (kept.keys[l].pointer + to * capacity * kvDim).update(from: keys[l].pointer + from * capacity * kvDim, count: span)
                 (kept.values[l].pointer + to * capacity * kvDim).update(from: values[l].pointer + from * capacity * kvDim, count: span)
             }
