@@ -7,7 +7,8 @@
 /// Each output is one lane-wise sum over `in` followed by the same horizontal reduction whatever the row count,
 /// the pairing or the thread split, so a sequence's result does not depend on the batch it is decoded in.
 public enum FewRowsProduct {
-    /// Above this many rows OpenBLAS's packed kernels win.
+    /// A decoding batch; larger products (training, prefill) go to OpenBLAS, whose packing pays off from a few
+    /// dozen rows (on the same weight: 77 GFLOPS at 32 rows, 100 at 64).
     public static let maxRows = 16
 
     public static func forward(
