@@ -27,10 +27,9 @@ public enum AdapterFile {
         let pattern = applied.rankPattern()
         // Cut tensors get buffers of their own; the others are written from the parameters' storage.
         let stored: [(name: String, shape: [Int], buffer: FloatBuffer)] = applied.added.map { p in
-            guard let keep = pattern?[modulePath(of: p.name)], keep.contains(false), p.shape.count == 2,
-                  keep.count == p.shape[p.name.hasSuffix(".lora_B.weight") ? 1 : 0]
-            else { return (p.name, p.shape, p.value) }
-            let cut = AdaLoRA.cut(p, keep: keep)
+            guard let keep = pattern?[modulePath(of: p.name)], let cut = AdaLoRA.cut(p, keep: keep) else {
+                return (p.name, p.shape, p.value)
+            }
             return (p.name, cut.shape, FloatBuffer(cut.values))
         }
         try withExtendedLifetime(stored) {

@@ -76,11 +76,15 @@ public enum AdaLoRA: PEFTMethod {
     }
 
     /// A saved tensor cut to the kept triplets: rows of A and E, columns of B (PEFT's
-    /// `resize_state_dict_by_rank_pattern`). `keep` is the kept mask of the tensor's module.
-    static func cut(_ p: Parameter, keep: [Bool]) -> (shape: [Int], values: [Float]) {
+    /// `resize_state_dict_by_rank_pattern`); nil when nothing of it is cut or it is not one of A, E, B. `keep` is the
+    /// kept mask of the tensor's module.
+    static func cut(_ p: Parameter, keep: [Bool]) -> (shape: [Int], values: [Float])? {
+        let isB = p.name.hasSuffix(".lora_B.weight")
+        guard isB || p.name.hasSuffix(".lora_A.weight") || p.name.hasSuffix(".lora_E.weight"), p.shape.count == 2,
+              keep.count == p.shape[isB ? 1 : 0], keep.contains(false) else { return nil }
         let values = p.value.toArray()
         let kept = keep.indices.filter { keep[$0] }
-        if p.name.hasSuffix(".lora_B.weight") {
+        if isB {
             let (rows, r) = (p.shape[0], p.shape[1])
             return ([rows, kept.count], (0..<rows).flatMap { o in kept.map { values[o * r + $0] } })
         }

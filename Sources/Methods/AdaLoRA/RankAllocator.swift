@@ -13,10 +13,14 @@ final class RankAllocator {
 
     let layers: [SVDLinear]
     let schedule: Schedule
-    /// Smoothed sensitivity and uncertainty per element of every A, E and B, updated in place so that a training step
-    /// allocates nothing; nil once the pattern is fixed.
-    private var smoothed: [ObjectIdentifier: FloatBuffer]? = [:]
-    private var uncertainty: [ObjectIdentifier: FloatBuffer]? = [:]
+    /// Smoothed sensitivity and its uncertainty per element of one A, E or B, updated in place so that a training
+    /// step allocates nothing.
+    private struct Importance {
+        let smoothed: FloatBuffer, uncertainty: FloatBuffer
+        init(count: Int) { (smoothed, uncertainty) = (FloatBuffer(count: count), FloatBuffer(count: count)) }
+    }
+    /// Per parameter; nil once the pattern is fixed.
+    private var importance: [ObjectIdentifier: Importance]? = [:]
     /// Kept triplets per module as of the last cut (PEFT's `rank_pattern`, which it also updates at every cut
     /// before the pattern is fixed); nil until ranks are first cut.
     private(set) var rankPattern: [[Bool]]?
@@ -49,8 +53,7 @@ final class RankAllocator {
         } else if step == fixAt {
             if fixAt > 0 { updateImportance() }
             rankPattern = maskToBudget(targetBudget)
-            smoothed = nil
-            uncertainty = nil
+            importance = nil
         } else if let pattern = rankPattern {
             for (layer, keep) in zip(layers, pattern) { for k in 0..<layer.rank where !keep[k] { layer.e.value[k] = 0 } }
         }
@@ -58,16 +61,14 @@ final class RankAllocator {
     }
 
     private func updateImportance() {
-        guard smoothed != nil, uncertainty != nil else { return }
+        guard importance != nil else { return }
         for layer in layers {
             for p in [layer.a, layer.e, layer.b] {
                 guard let g = p.grad else { continue }
                 let id = ObjectIdentifier(p)
-                if smoothed![id] == nil {
-                    smoothed![id] = FloatBuffer(count: p.count)
-                    uncertainty![id] = FloatBuffer(count: p.count)
-                }
-                let avg = smoothed![id]!.pointer, unc = uncertainty![id]!.pointer, value = p.value.pointer, grad = g.pointer
+                let entry = importance?[id] ?? Importance(count: p.count)
+                importance?[id] = entry
+                let avg = entry.smoothed.pointer, unc = entry.uncertainty.pointer, value = p.value.pointer, grad = g.pointer
                 let (b1, b2) = (schedule.beta1, schedule.beta2)
                 for i in 0..<p.count {
                     let ipt = abs(value[i] * grad[i])
@@ -79,9 +80,8 @@ final class RankAllocator {
     }
 
     private func score(_ p: Parameter, _ i: Int) -> Float {
-        let id = ObjectIdentifier(p)
-        guard let avg = smoothed?[id], let unc = uncertainty?[id] else { return 0 }
-        return avg[i] * unc[i]
+        guard let entry = importance?[ObjectIdentifier(p)] else { return 0 }
+        return entry.smoothed[i] * entry.uncertainty[i]
     }
 
     /// Zeroes the singular values of the least important triplets so that `budget` remain; returns what is kept.
