@@ -11,8 +11,9 @@ import Foundation
 /// - NIST: 5-grams, information weights log₂(count(w₁…wₙ₋₁)/count(w₁…wₙ)) over every reference segment of the corpus
 ///   (unigrams against the total word count), matched information divided by the hypothesis n-gram count per order,
 ///   summed over orders, times the length penalty exp(−β·ln²(ratio)) with β = −ln 0.5 / ln² 1.5, where the ratio is
-///   hypothesis words over (all reference words / the largest number of references of any segment) — so missing
-///   references shorten the "average" reference, as the script does.
+///   hypothesis words over (all reference words / the mean number of non-empty references per segment): the "-sig"
+///   script passes `$cum_ref_count / $cum_seg_count` as the reference count, each segment adding the references it
+///   really has, so an absent reference neither adds words nor divides them.
 /// Scores are on the script's scales: BLEU 0–1, NIST unbounded.
 public struct MTEval: Sendable {
     public static let bleuOrder = 4
@@ -37,14 +38,16 @@ public struct MTEval: Sendable {
         public var information = [Double](repeating: 0, count: MTEval.nistOrder)
         /// Words of all this segment's references (NIST's length penalty).
         public var referenceWords = 0
-        /// This segment's number of references (the largest over the corpus is NIST's divisor).
+        /// Non-empty references and segments, summed: their quotient is the reference count NIST divides by.
         public var referenceCount = 0
+        public var segmentCount = 0
 
         mutating func add(_ o: Segment) {
             hypothesisLength += o.hypothesisLength
             referenceLength += o.referenceLength
             referenceWords += o.referenceWords
-            referenceCount = max(referenceCount, o.referenceCount)
+            referenceCount += o.referenceCount
+            segmentCount += o.segmentCount
             for n in 0..<MTEval.nistOrder {
                 matches[n] += o.matches[n]
                 totals[n] += o.totals[n]
@@ -162,7 +165,8 @@ public struct MTEval: Sendable {
             s.hypothesisLength = hyp.count
             s.referenceLength = Self.closestLength(hypothesis: hyp.count, references: set.map(\.count))
             s.referenceWords = set.reduce(0) { $0 + $1.count }
-            s.referenceCount = set.count
+            s.referenceCount = set.count(where: { !$0.isEmpty })
+            s.segmentCount = 1
             var clip: [NGram: Int] = [:]
             for r in set {
                 var c: [NGram: Int] = [:]
@@ -212,7 +216,8 @@ public struct MTEval: Sendable {
         var sum = 0.0
         for n in 0..<nistOrder { sum += s.information[n] / Double(max(s.totals[n], 1)) }
         guard s.referenceCount > 0, s.referenceWords > 0 else { return 0 }
-        return sum * lengthPenalty(Double(s.totals[0]) / (Double(s.referenceWords) / Double(s.referenceCount)))
+        let referencesPerSegment = Double(s.referenceCount) / Double(s.segmentCount)
+        return sum * lengthPenalty(Double(s.totals[0]) / (Double(s.referenceWords) / referencesPerSegment))
     }
 
     public static func lengthPenalty(_ ratio: Double) -> Double {

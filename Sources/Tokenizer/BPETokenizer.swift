@@ -24,7 +24,11 @@ public final class BPETokenizer: @unchecked Sendable {
     private let merges: [UInt64: (rank: Int32, merged: Int32)]
     private let byteIDs: [Int32]
     private let specialIDs: Set<Int32>
-    private var cache: [Substring: [Int32]] = [:]
+    private let specialTokenBytes: [(bytes: [UInt8], id: Int32)]
+    private let specialStartBytes: Set<UInt8>
+    /// Keyed by the piece's bytes: `String` equality is canonical equivalence, under which U+2001 and U+2003 (or
+    /// a precomposed letter and its decomposition) are one key but different bytes, hence different tokens.
+    private var cache: [[UInt8]: [Int32]] = [:]
     private let cacheLock = NSLock()
 
     public var vocabularySize: Int { tokens.count }
@@ -69,6 +73,8 @@ public final class BPETokenizer: @unchecked Sendable {
         specialIDs = Set(special)
         specialTokens = special.map { (tokens[Int($0)], $0) }.filter { !$0.0.isEmpty }
             .sorted { $0.0.utf8.count > $1.0.utf8.count }
+        specialTokenBytes = specialTokens.map { (Array($0.text.utf8), $0.id) }
+        specialStartBytes = Set(specialTokenBytes.compactMap { $0.bytes.first })
     }
 
     public func id(of token: String) -> Int32? { ids[token] }
@@ -92,37 +98,42 @@ public final class BPETokenizer: @unchecked Sendable {
 
     enum Segment { case special(Int32), text(Substring) }
 
+    /// Special tokens are found by their UTF-8 bytes, at every scalar: comparing `Character`s would match
+    /// canonically equivalent spellings and skip a token that begins inside a grapheme cluster (after a prepended
+    /// mark such as U+0600, or followed by a combining mark), where the reference tokenizer sees it.
     func splitOnSpecialTokens(_ text: String) -> [Segment] {
         guard !specialTokens.isEmpty else { return [.text(text[...])] }
         var segments: [Segment] = []
-        var start = text.startIndex
-        var i = text.startIndex
         let utf8 = text.utf8
-        outer: while i < text.endIndex {
-            if utf8[i] == UInt8(ascii: "<") || specialStartBytes.contains(utf8[i]) {
-                for (s, id) in specialTokens where text[i...].hasPrefix(s) {
+        var start = utf8.startIndex
+        var i = utf8.startIndex
+        outer: while i < utf8.endIndex {
+            let byte = utf8[i]
+            if specialStartBytes.contains(byte) {
+                for (bytes, id) in specialTokenBytes where utf8[i...].starts(with: bytes) {
                     if start < i { segments.append(.text(text[start..<i])) }
                     segments.append(.special(id))
-                    i = text.index(i, offsetBy: s.count)
+                    i = utf8.index(i, offsetBy: bytes.count)
                     start = i
                     continue outer
                 }
             }
-            i = text.index(after: i)
+            i = utf8.index(after: i)
+            // Step over continuation bytes: a token starts on a scalar boundary.
+            while i < utf8.endIndex && utf8[i] & 0xC0 == 0x80 { i = utf8.index(after: i) }
         }
-        if start < text.endIndex { segments.append(.text(text[start...])) }
+        if start < utf8.endIndex { segments.append(.text(text[start...])) }
         return segments
     }
 
-    private lazy var specialStartBytes: Set<UInt8> = Set(specialTokens.compactMap { $0.text.utf8.first })
-
     /// Merges inside one pre-tokenized piece, lowest rank first (leftmost among equals), as reference BPE does.
     func encodePiece(_ piece: Substring) -> [Int32] {
+        let key = Array(piece.utf8)
         cacheLock.lock()
-        if let hit = cache[piece] { cacheLock.unlock(); return hit }
+        if let hit = cache[key] { cacheLock.unlock(); return hit }
         cacheLock.unlock()
         var symbols: [Int32] = []
-        for b in piece.utf8 {
+        for b in key {
             let id = byteIDs[Int(b)]
             if id >= 0 { symbols.append(id) } else if let unk = unknownID { symbols.append(unk) }
         }
@@ -148,7 +159,7 @@ public final class BPETokenizer: @unchecked Sendable {
             symbols = merged
         }
         cacheLock.lock()
-        if cache.count < 200_000 { cache[piece] = symbols }
+        if cache.count < 200_000 { cache[key] = symbols }
         cacheLock.unlock()
         return symbols
     }

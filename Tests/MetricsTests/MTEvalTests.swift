@@ -18,13 +18,14 @@ final class MTEvalTests: XCTestCase {
         XCTAssertEqual(r.bleu, expected, accuracy: 1e-12)
     }
 
-    /// Variable references: NIST divides all reference words by the largest reference count (2 here, so the
-    /// "average" reference is 7/2 words), and an order with no hypothesis n-grams counts as precision 1 in BLEU.
+    /// Variable references: NIST divides all reference words by the mean number of non-empty references per
+    /// segment ((2 + 1) / 2 here, the absent third reference of the first segment not counted, so the "average"
+    /// reference is 7 / 1.5 words), and an order with no hypothesis n-grams counts as precision 1 in BLEU.
     func testVariableReferences() {
-        let r = MTEval().score(hypotheses: ["a b", "c"], references: [["a b", "a b x y"], ["c"]])
+        let r = MTEval().score(hypotheses: ["a b", "c"], references: [["a b", "a b x y", ""], ["c"]])
         XCTAssertEqual(r.bleu, 1, accuracy: 1e-12)
         let unigram = (2 * Foundation.log2(3.5) + Foundation.log2(7)) / 3
-        XCTAssertEqual(r.nist, unigram * MTEval.lengthPenalty(3 / 3.5), accuracy: 1e-12)
+        XCTAssertEqual(r.nist, unigram * MTEval.lengthPenalty(3 / (7 / 1.5)), accuracy: 1e-12)
         XCTAssertEqual(MTEval.lengthPenalty(1 / 1.5), 0.5, accuracy: 1e-12)
     }
 

@@ -6,7 +6,13 @@ import FoundationXML
 /// WebNLG benchmark XML: `benchmark/entries/entry` with `modifiedtripleset/mtriple` (`subject | property |
 /// object`) and `lex` references. Reads the 2017 challenge files, release v2 and v3.0/2020 (English and Russian),
 /// one file or a folder of files (searched recursively, in path order) as one split. `lex` elements of the chosen
-/// language are the references; with `en`, a `lex` without `lang` (2017, v2) counts as English.
+/// language are the references. A `lex` without `lang` (2017, v2) or with `lang=""` (the v3.0 test files with
+/// references) is in its file's language: Russian when the file name ends in `-ru` or `_ru`, English otherwise.
+///
+/// A folder never counts an entry twice. The v3.0 test folder holds the same entries with and without references,
+/// and the semantic-parsing (text-to-RDF) files beside them: those files are the reverse task's and are skipped, and
+/// an entry met again (same category, eid and triples) keeps the copy with references. Two copies that both have
+/// references, differently, are refused with both files named.
 public enum WebNLGLoader {
     public struct Triple: Sendable, Equatable {
         public var subject: String, property: String, object: String
@@ -30,30 +36,67 @@ public enum WebNLGLoader {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw TaskDataError(path, "no such file or folder") }
         let files = isDirectory.boolValue ? try xmlFiles(in: path) : [path]
         guard !files.isEmpty else { throw TaskDataError(path, "no .xml files in the folder") }
+        var kept: [(file: String, entry: Entry)] = []
+        var seen: [EntryKey: Int] = [:]
+        var skipped = 0, repeated = 0
+        for file in files {
+            if isDirectory.boolValue && isSemanticParsing(file) { skipped += 1; continue }
+            for entry in try entries(file, language: language) {
+                let key = EntryKey(entry)
+                guard let k = seen[key] else {
+                    seen[key] = kept.count
+                    kept.append((file, entry))
+                    continue
+                }
+                repeated += 1
+                let earlier = kept[k]
+                if earlier.entry.lexicalisations.isEmpty {
+                    kept[k] = (file, entry)
+                } else if !entry.lexicalisations.isEmpty && entry.lexicalisations != earlier.entry.lexicalisations {
+                    throw TaskDataError(file, "entry eid \(entry.eid) (\(entry.category)) is also in \(earlier.file) with other references; keep one of the two files")
+                }
+            }
+        }
         var examples: [TaskExample] = []
         var triples = 0, withoutReferences = 0
         var categories = Set<String>()
-        for file in files {
+        for (file, entry) in kept {
             let stem = (file as NSString).lastPathComponent.replacingOccurrences(of: ".xml", with: "")
-            for entry in try entries(file, language: language) {
-                triples += entry.triples.count
-                categories.insert(entry.category)
-                if entry.lexicalisations.isEmpty { withoutReferences += 1 }
-                examples.append(TaskExample(
-                    id: "\(stem)/\(entry.eid)",
-                    fields: [
-                        "triples": entry.triples.map(\.text).joined(separator: "\n"),
-                        "triples_inline": entry.triples.map(\.text).joined(separator: " ; "),
-                        "category": entry.category,
-                    ],
-                    references: entry.lexicalisations, group: entry.category))
-            }
+            triples += entry.triples.count
+            categories.insert(entry.category)
+            if entry.lexicalisations.isEmpty { withoutReferences += 1 }
+            examples.append(TaskExample(
+                id: "\(stem)/\(entry.eid)",
+                fields: [
+                    "triples": entry.triples.map(\.text).joined(separator: "\n"),
+                    "triples_inline": entry.triples.map(\.text).joined(separator: " ; "),
+                    "category": entry.category,
+                ],
+                references: entry.lexicalisations, group: entry.category))
         }
         guard !examples.isEmpty else { throw TaskDataError(path, "no entries") }
-        return LoadedSplit(examples: examples, counts: [
-            "files": files.count, "triples": triples, "categories": categories.count,
-            "entries_without_references": withoutReferences,
-        ])
+        var counts = ["files": files.count - skipped, "triples": triples, "categories": categories.count,
+                      "entries_without_references": withoutReferences]
+        if skipped > 0 { counts["semantic_parsing_files_skipped"] = skipped }
+        if repeated > 0 { counts["repeated_entries_merged"] = repeated }
+        return LoadedSplit(examples: examples, counts: counts)
+    }
+
+    /// What makes two entries of a release the same entry.
+    struct EntryKey: Hashable {
+        var category: String, eid: String, triples: [String]
+        init(_ e: Entry) { (category, eid, triples) = (e.category, e.eid, e.triples.map(\.text)) }
+    }
+
+    /// The v3.0 release's text-to-RDF files (`semantic-parsing-test-data-*.xml`).
+    static func isSemanticParsing(_ file: String) -> Bool {
+        (file as NSString).lastPathComponent.lowercased().hasPrefix("semantic-parsing")
+    }
+
+    /// The language a `lex` without one is in: the v3.0 files name theirs at the end (`…-en.xml`, `…-ru.xml`).
+    static func fileLanguage(_ path: String) -> String {
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
+        return stem.hasSuffix("-ru") || stem.hasSuffix("_ru") ? "ru" : "en"
     }
 
     static func xmlFiles(in folder: String) throws -> [String] {
@@ -69,7 +112,7 @@ public enum WebNLGLoader {
     public static func entries(_ path: String, language: String = "en") throws -> [Entry] {
         let data = try TextFile.bytes(path)
         _ = try TextFile.decode(data, path: path)  // names the line of a non-UTF-8 byte before the XML parser does
-        let reader = EntryReader(path: path, language: language)
+        let reader = EntryReader(path: path, language: language, fileLanguage: fileLanguage(path))
         let parser = XMLParser(data: data)
         parser.delegate = reader
         parser.shouldResolveExternalEntities = false
@@ -105,7 +148,7 @@ public enum WebNLGLoader {
 
     /// SAX delegate: collects entries and stops at the first structural error, with its line.
     final class EntryReader: NSObject, XMLParserDelegate {
-        let path: String, language: String
+        let path: String, language: String, fileLanguage: String
         var entries: [Entry] = []
         var error: TaskDataError?
         var sawBenchmark = false
@@ -116,9 +159,10 @@ public enum WebNLGLoader {
         private var collecting: String?  // "mtriple" or "lex" while inside one
         private var lexLanguage: String?
 
-        init(path: String, language: String) {
+        init(path: String, language: String, fileLanguage: String) {
             self.path = path
             self.language = language
+            self.fileLanguage = fileLanguage
         }
 
         private func fail(_ parser: XMLParser, _ message: String) {
@@ -172,7 +216,7 @@ public enum WebNLGLoader {
                                              object: parts[2].trimmingCharacters(in: .whitespaces)))
             case "lex":
                 collecting = nil
-                let lang = lexLanguage ?? "en"
+                let lang = lexLanguage.flatMap { $0.isEmpty ? nil : $0 } ?? fileLanguage
                 let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 if lang == language && !trimmed.isEmpty { entry?.lexicalisations.append(trimmed) }
             case "entry":
