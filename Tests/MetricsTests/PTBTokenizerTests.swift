@@ -63,9 +63,13 @@ final class PTBTokenizerTests: XCTestCase {
         "The 1634: The Ram Rebellion, by Eric Flint, has 512 pages (ISBN 1-4165-2060-0).",
         "Ajoblanco is from Andalusia (Spain), where the leader is Susana Díaz; the dish has bread, almonds & garlic.",
         "A.C. Chievo Verona's manager is Rolando Maran; its ground is Stadio Marc'Antonio Bentegodi.",
+        // A period before , ; or : stays on a plain word (not on 3.5, a/b, ma'am or a clitic).
+        "in the city center., has it.; then.: 25., ab1., x-y., a_b., o'clock., AT&T., cannot., gonna., X.,",
+        "it's., don't., 3.5., 1,000., a/b., ma'am., 1 1/2., U.S., e.g., center.! center.) center.. center.\" end.,",
     ]
 
-    /// Random lines of tricky tokens separated by spaces: clitics, quotes, currencies, abbreviations, numbers.
+    /// Random lines of tricky tokens: clitics, quotes, currencies, abbreviations, numbers, separated by spaces; a
+    /// punctuation mark is glued to the word before it half of the time, as written text has it.
     static func generated() -> [String] {
         let vocabulary = ["The", "pub", "isn't", "it's", "\"quoted\"", "(near)", "£20", "€5", "$3.50", "5-star", "1,080", "3.5",
                           "e.g.", "U.S.", "Mr.", "etc.", "...", "--", "—", "'s", "o'clock", "can't", "cannot", "won't", "I'm",
@@ -74,12 +78,21 @@ final class PTBTokenizerTests: XCTestCase {
                           "Inc.", "Jan.", "Dr.", "rock", "'n'", "'90s", "ma'am", "y'all", "gonna", "…", "½", "naïve", "café",
                           "www.x.com", "a@b.co", "<b>", "*", "**", "_", "2:30", "3,4", "-5", "+3", "+", "=", "~", "|", "\\",
                           "5.", "Ltd.", "vs.", "approx.", "fig.", "vol."]
+        let punctuation: Set = [",", ".", ";", ":", "!", "?", "?!", "...", "…"]
         var state: UInt64 = 20241122
         func next(_ n: Int) -> Int {
             state = state &* 6364136223846793005 &+ 1442695040888963407
             return Int((state >> 33) % UInt64(n))
         }
-        return (0..<600).map { _ in (0..<(1 + next(12))).map { _ in vocabulary[next(vocabulary.count)] }.joined(separator: " ") }
+        return (0..<3000).map { _ in
+            var line = ""
+            for k in 0..<(1 + next(12)) {
+                let word = vocabulary[next(vocabulary.count)]
+                if k > 0 && !(punctuation.contains(word) && next(2) == 0) { line += " " }
+                line += word
+            }
+            return line
+        }
     }
 
     /// Every shipped E2E reference and WebNLG lexicalisation, with the probes.

@@ -126,7 +126,8 @@ extension PTBTokenizer {
             return j < s.count && s[j] == ">" ? j + 1 : nil
         }
 
-        /// URLs and e-mail addresses run to the next space, less trailing punctuation.
+        /// URLs and e-mail addresses run to the next space, less trailing punctuation — not the same for each, as
+        /// the jar's patterns have it: an address keeps a final , ; : ! ? or …, a `www.` URL gives up a final … too.
         func urlEnd() -> Int? {
             var j = i
             while j < s.count && !Lexer.isSpace(s[j]) { j += 1 }
@@ -137,7 +138,8 @@ extension PTBTokenizer {
                 return chunk[chunk.index(after: at)...].contains(".")
             }()
             guard isURL || isEmail else { return nil }
-            while j > i && ".,;:!?)]}'\"".unicodeScalars.contains(s[j - 1]) { j -= 1 }
+            let trailing = isURL ? (chunk.hasPrefix("www.") ? ".,;:!?)]}'\"\u{2026}" : ".,;:!?)]}'\"") : ".)]}'\""
+            while j > i && trailing.unicodeScalars.contains(s[j - 1]) { j -= 1 }
             return j
         }
 
@@ -155,6 +157,9 @@ extension PTBTokenizer {
             // After a separator between digits (1,080 2:30 3.5) the token continues with digits only; after an
             // inner apostrophe (ma'am) with letters only.
             var numeric = false, apostrophed = false
+            // Whether a period right before , ; or : stays on the word, as the jar's plain-word rule has it; its
+            // separator-joined numbers (3.5, 1,000), slashed words and vowel-apostrophe words (ma'am) are not such words.
+            var plain = true
             while true {
                 while j < s.count && (numeric ? Lexer.isDigit(s[j]) : apostrophed ? Lexer.isLetter(s[j]) : Lexer.isAlnum(s[j])) { j += 1 }
                 guard let c = at(j), let next = at(j + 1) else { break }
@@ -162,8 +167,10 @@ extension PTBTokenizer {
                 if Lexer.isHyphen(c) && Lexer.isAlnum(next) { j += 1; numeric = false; apostrophed = false; continue }
                 if c == "_" && Lexer.isAlnum(next) { j += 1; continue }
                 if c == "." && Lexer.isLetter(prev) && Lexer.isLetter(next) && !numeric { j += 1; continue }
-                if (c == "." || c == "," || c == ":" || c == "/") && Lexer.isDigit(prev) && Lexer.isDigit(next) { j += 1; numeric = true; continue }
-                if c == "/" && Lexer.isLetter(prev) && Lexer.isLetter(next) { j += 1; continue }
+                if (c == "." || c == "," || c == ":" || c == "/") && Lexer.isDigit(prev) && Lexer.isDigit(next) {
+                    j += 1; numeric = true; plain = false; continue
+                }
+                if c == "/" && Lexer.isLetter(prev) && Lexer.isLetter(next) { j += 1; plain = false; continue }
                 if Lexer.isApostrophe(c) && Lexer.isLetter(next) && !numeric {
                     // n't closes the word before its n: don't → do n't, can't → ca n't.
                     if (prev == "n" || prev == "N") && (next == "t" || next == "T") && !Lexer.isLetter(at(j + 2)) && j - 1 > start {
@@ -179,14 +186,18 @@ extension PTBTokenizer {
                         i = j + 1
                         return
                     }
-                    if joinsApostrophe(start: start, at: j) { j += 1; apostrophed = true; continue }
+                    if let join = joinsApostrophe(start: start, at: j) {
+                        j += 1; apostrophed = true
+                        if join == .vowel { plain = false }
+                        continue
+                    }
                 }
                 // AT&T, but a & b.
                 if (c == "&" || c == "+") && Lexer.isUpper(prev) && Lexer.isUpper(next) { j += 1; continue }
                 break
             }
             if j == start { return }
-            emitWord(start, j)
+            emitWord(start, j, plain: plain)
         }
 
         /// The end of a mixed fraction starting here (1–4 digits, a space, 1–4 digits, a slash, 1–4 digits).
@@ -201,8 +212,9 @@ extension PTBTokenizer {
             return c
         }
 
-        /// The word s[start..<j]; sets `i` past what it used.
-        mutating func emitWord(_ start: Int, _ j: Int) {
+        /// The word s[start..<j]; sets `i` past what it used. A `plain` word keeps a period that , ; or : follows
+        /// (`center.,` → `center.` `,`), whole: `cannot.` is not split as `cannot` is.
+        mutating func emitWord(_ start: Int, _ j: Int, plain: Bool = false) {
             var text = String(String.UnicodeScalarView(s[start..<j])).replacingOccurrences(of: "\u{2019}", with: "'")
             let lower = text.lowercased()
             // Currency written with letters (US$, A$, HK$), and C++/C#/F#.
@@ -210,6 +222,11 @@ extension PTBTokenizer {
             if lower == "c" && at(j) == "+" && at(j + 1) == "+" { emit("c++"); i = j + 2; return }
             if (lower == "c" || lower == "f") && at(j) == "#" { emit(text + "#"); i = j + 1; return }
             i = j
+            if plain && at(j) == "." && [",", ";", ":"].contains(at(j + 1)) {
+                emit(text + ".")
+                i = j + 1
+                return
+            }
             if at(j) == "." && keepsPeriod(lower, after: j + 1) {
                 text += "."
                 i = j + 1
@@ -217,17 +234,20 @@ extension PTBTokenizer {
             split(text)
         }
 
+        enum ApostropheJoin { case oneLetter, vowel }
+
         /// Apostrophes inside a word that the treebank keeps: one letter before it and two or more after
         /// (o'clock, d'ye; not I or Y), or a vowel before and a vowel or capital after (ma'am).
-        func joinsApostrophe(start: Int, at j: Int) -> Bool {
+        func joinsApostrophe(start: Int, at j: Int) -> ApostropheJoin? {
             let prev = s[j - 1], next = s[j + 1]
             // A clitic that ends the word splits off instead (I'D → I 'D).
             var k = j + 1
             while Lexer.isLetter(at(k)) { k += 1 }
             let rest = String(String.UnicodeScalarView(s[(j + 1)..<k])).lowercased()
-            if ["s", "m", "d", "re", "ve", "ll"].contains(rest) { return false }
-            if j - start == 1 && !"IiYy".unicodeScalars.contains(prev) && Lexer.isLetter(at(j + 2)) { return true }
-            return "aeiouyAEIOUY".unicodeScalars.contains(prev) && ("aeiou".unicodeScalars.contains(next) || Lexer.isUpper(next))
+            if ["s", "m", "d", "re", "ve", "ll"].contains(rest) { return nil }
+            if j - start == 1 && !"IiYy".unicodeScalars.contains(prev) && Lexer.isLetter(at(j + 2)) { return .oneLetter }
+            let vowel = "aeiouyAEIOUY".unicodeScalars.contains(prev) && ("aeiou".unicodeScalars.contains(next) || Lexer.isUpper(next))
+            return vowel ? .vowel : nil
         }
 
         func keepsPeriod(_ w: String, after k: Int) -> Bool {
