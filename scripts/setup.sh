@@ -30,17 +30,18 @@ pkg-config --exists openblas || { echo "setup: pkg-config cannot find openblas a
 
 # Reference implementations the parity tests compare with (not used by peftbench itself). Debian's own Python
 # refuses plain pip installs, hence the user-level fallback.
-python3 -c "import sacrebleu, rouge_score" 2>/dev/null \
-  || python3 -m pip install --quiet --disable-pip-version-check sacrebleu==2.6.0 rouge-score==0.1.2 >/dev/null 2>&1 \
-  || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages sacrebleu==2.6.0 rouge-score==0.1.2 >/dev/null \
+pip_install() {
+  python3 -m pip install --quiet --disable-pip-version-check "$@" >/dev/null 2>&1 \
+    || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages "$@" >/dev/null
+}
+python3 -c "import sacrebleu, rouge_score" 2>/dev/null || pip_install sacrebleu==2.6.0 rouge-score==0.1.2 \
   || echo "setup: could not install sacrebleu and rouge-score; the metric parity tests will fail" >&2
 # pycocoevalcap's CIDEr needs only numpy; --no-deps keeps its COCO-API dependency (and a compiler) out.
-python3 -c "import numpy, pycocoevalcap.cider.cider" 2>/dev/null || {
-  python3 -m pip install --quiet --disable-pip-version-check numpy >/dev/null 2>&1 \
-    || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages numpy >/dev/null
-  python3 -m pip install --quiet --disable-pip-version-check --no-deps pycocoevalcap==1.2 >/dev/null 2>&1 \
-    || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages --no-deps pycocoevalcap==1.2 >/dev/null
-} || echo "setup: could not install pycocoevalcap; the CIDEr parity test will fail" >&2
+python3 -c "import numpy, pycocoevalcap.cider.cider" 2>/dev/null || { pip_install numpy && pip_install --no-deps pycocoevalcap==1.2; } \
+  || echo "setup: could not install pycocoevalcap; the CIDEr parity test will fail" >&2
+# The reference tokenizer (Hugging Face tokenizers, reading the model's GGUF file with the gguf package).
+python3 -c "import tokenizers, gguf" 2>/dev/null || pip_install tokenizers==0.23.3 gguf==0.19.0 \
+  || echo "setup: could not install tokenizers and gguf; the tokenizer differential test will fail" >&2
 
 # The default model and METEOR 1.5's resources, into the cache (verified by sha256; no-ops when already there).
 bash "$(dirname "$0")/fetch-model.sh" >/dev/null

@@ -79,6 +79,24 @@ final class ScoreCLITests: XCTestCase {
         }
     }
 
+    /// Eight systems on real E2E references, scored by the E2E challenge's own `measure_scores.py`: every one of
+    /// the five scores printed to the script's four decimals must be the script's.
+    func testE2EPresetEqualsTheOfficialScript() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/e2e-official")
+        let official = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("official-scores.json"))) as? [String: [String: Double]])
+        XCTAssertEqual(official.count, 8)
+        for (system, scores) in official.sorted(by: { $0.key < $1.key }) {
+            let r = try cli.run(["score", "--preset", "e2e", "--hyp", folder.appendingPathComponent("\(system).hyp.txt").path,
+                                 "--refs-grouped", folder.appendingPathComponent("\(system).refs.txt").path],
+                                environment: ["PEFTBENCH_METEOR_DIR": RunCLITests.meteorFolder, "HOME": NSHomeDirectory()])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            for name in ["BLEU", "NIST", "METEOR", "ROUGE_L", "CIDEr"] {
+                let want = String(format: "%@: %.4f", name, try XCTUnwrap(scores[name]))
+                XCTAssertTrue(r.stdout.contains(want + "\n"), "\(system): the script printed \(want), peftbench:\n\(r.stdout)")
+            }
+        }
+    }
+
     func testCIDEr() throws {
         let hyp = try file("cider-hyp", "A B C D\nx y\n")
         let ref = try file("cider-ref", "a b c d\nz w\n")
