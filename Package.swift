@@ -47,7 +47,7 @@ let package = Package(
         // Task files in their official formats (E2E CSV, WebNLG XML, GSM8K JSONL, CoQA JSON), task definitions,
         // the shipped synthetic data's generator and the downloader of the official files.
         .target(name: "Tasks", dependencies: [
-            "Engine",
+            "Engine", "Metrics",
             .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -23,7 +23,7 @@ def timed(name, body):
 from sacrebleu.metrics import BLEU  # noqa: E402
 
 bleu = BLEU()
-timed("bleu", lambda: bleu.corpus_score(hyps, [refs]))
+timed("sacrebleu", lambda: bleu.corpus_score(hyps, [refs]))
 sentence = BLEU(effective_order=True)
 timed("sentence-bleu", lambda: [sentence.sentence_score(h, [r]) for h, r in zip(hyps, refs)])
 

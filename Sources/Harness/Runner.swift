@@ -72,7 +72,7 @@ public final class Runner {
         let catalog = try TaskCatalog(folder: options.tasksFolder)
         let definition = try catalog.definition(spec.task)
         do { _ = try MethodRegistry.method(named: spec.method) } catch { throw RunError("\(error)") }
-        let scoringResources = try TaskScoring.Resources.load(for: definition.metrics)
+        let scoringResources = try TaskScoring.resources(for: definition.metrics)
 
         // Data
         let trainData = try definition.resolve(split: "train", root: catalog.root)

@@ -42,6 +42,25 @@ public struct MTEval: Sendable {
         public var referenceCount = 0
         public var segmentCount = 0
 
+        /// The statistics as one flat row (`SegmentStatistics`), and back.
+        public static let width = 5 + 3 * MTEval.nistOrder
+
+        public var row: [Double] {
+            [Double(hypothesisLength), Double(referenceLength)] + matches.map(Double.init) + totals.map(Double.init) + information
+                + [Double(referenceWords), Double(referenceCount), Double(segmentCount)]
+        }
+
+        public init() {}
+
+        public init(row r: UnsafeBufferPointer<Double>) {
+            let n = MTEval.nistOrder
+            hypothesisLength = Int(r[0]); referenceLength = Int(r[1])
+            matches = (0..<n).map { Int(r[2 + $0]) }
+            totals = (0..<n).map { Int(r[2 + n + $0]) }
+            information = (0..<n).map { r[2 + 2 * n + $0] }
+            referenceWords = Int(r[2 + 3 * n]); referenceCount = Int(r[3 + 3 * n]); segmentCount = Int(r[4 + 3 * n])
+        }
+
         mutating func add(_ o: Segment) {
             hypothesisLength += o.hypothesisLength
             referenceLength += o.referenceLength

@@ -30,6 +30,8 @@ struct IndexPage {
 
     func table(task: String, results: [RunResult]) -> Node<HTML.BodyContext> {
         let metricNames = results.flatMap { $0.metrics.map(\.name) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        // Each column says its scale, as the run's own result file records it.
+        let scales = Dictionary(results.flatMap { $0.metrics.map { ($0.name, $0.scale) } }, uniquingKeysWith: { a, _ in a })
         let probes = results.flatMap { $0.forgetting.map(\.probe) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let data = Set(results.flatMap { $0.data.map { "\($0.origin) data (\($0.split): sha256 \($0.sha256.prefix(12))…)" } }).sorted()
         return .group(
@@ -38,7 +40,7 @@ struct IndexPage {
             .table(
                 .tr(
                     .th("method"), .th("status"),
-                    .forEach(metricNames) { .th(.untrusted($0)) },
+                    .forEach(metricNames) { .th(.untrusted("\($0) (\(scales[$0] ?? "?"))")) },
                     .th("ECE (tokens)"), .th("ECE (answers)"),
                     .forEach(probes) { .th(.untrusted("Δ NLL \($0)")) },
                     .th("trainable"), .th("peak RSS"), .th("train time"), .th("tokens/s"), .th("steps"), .th("lr")

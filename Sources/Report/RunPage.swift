@@ -40,10 +40,10 @@ struct RunPage {
                 .raw(LossCurve.svg(r.lossCurve)),
                 .h2("Metrics"),
                 .table(
-                    .tr(.th("metric"), .th("score"), .th("95% interval"), .th("signature")),
+                    .tr(.th("metric"), .th("score"), .th("95% interval"), .th("scale"), .th("equals"), .th("signature")),
                     .forEach(r.metrics) { m in
                         .tr(.td(.untrusted(m.name)), .td(.class("num"), .text(Formatting.score(m))), .td(.class("num"), .text(Formatting.interval(m))),
-                            .td(.code(.untrusted(m.signature))))
+                            .td(.untrusted(m.scale)), .td(.untrusted(m.reference ?? "")), .td(.code(.untrusted(m.signature))))
                     }
                 ),
                 .h2("Calibration"),

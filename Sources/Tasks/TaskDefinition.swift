@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Yams
 
 /// A task as `tasks/<name>.yaml` declares it, in the manner of lm-evaluation-harness task configs: where its data
@@ -85,9 +86,20 @@ public struct TaskDefinition: Sendable, Codable, Equatable {
             _ = try definition.prompt.fields()
             _ = try definition.target.fields()
         } catch { throw TaskDataError(path, "\(error)") }
+        for (k, metric) in definition.metrics.enumerated() {
+            do { _ = try MetricRegistry.definition(metric) } catch {
+                throw TaskDataError(path, line: metricLine(text, index: k) ?? 1, "metrics[\(k)]: \(error)")
+            }
+        }
         if definition.generation.maxNewTokens < 1 { throw TaskDataError(path, "generation.max_new_tokens", "must be at least 1") }
         if let limit = definition.evalLimit, limit < 1 { throw TaskDataError(path, "eval_limit", "must be at least 1") }
         return definition
+    }
+
+    /// The line of the k-th entry of `metrics` (1-based), from the YAML's own node marks.
+    static func metricLine(_ text: String, index k: Int) -> Int? {
+        guard let root = try? Yams.compose(yaml: text), let list = root["metrics"]?.sequence, k < list.count else { return nil }
+        return list[k].mark.map { $0.line }
     }
 
     /// Which data the task reads: the official files when every split's official file is present (after

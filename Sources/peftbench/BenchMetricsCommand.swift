@@ -46,12 +46,12 @@ struct BenchMetricsCommand: ParsableCommand {
         let bleu = BLEU()
         let pairs = hyps.indices.map { (hyps[$0], [refs[$0]]) }
         var timings: [Timing?] = [
-            time("bleu") { bleu.corpusScore(hypotheses: hyps, references: [refs]).score },
+            time("sacrebleu") { bleu.corpusScore(hypotheses: hyps, references: [refs]).score },
             time("sentence-bleu") { BLEU.sentence.segmentStatistics(pairs).reduce(0) { $0 + BLEU.sentence.score($1).score } },
             time("rouge-l") { ROUGEL.scores(candidates: hyps, references: refs.map { [$0] }).reduce(0) { $0 + $1.fmeasure } },
             time("f1") { hyps.indices.reduce(0) { $0 + AnswerOverlap.score(prediction: hyps[$1], golds: [refs[$1]]).f1 } },
-            time("gsm8k-accuracy") { hyps.indices.reduce(0) { $0 + (GSM8KAccuracy.judge(output: hyps[$1], reference: refs[$1], mode: .flexible).correct ? 1 : 0) } },
-            time("nist") { MTEval().score(hypotheses: hyps, references: refs.map { [$0] }).nist },
+            time("gsm8k-flexible") { hyps.indices.reduce(0) { $0 + (GSM8KAccuracy.judge(output: hyps[$1], reference: refs[$1], mode: .flexible).correct ? 1 : 0) } },
+            time("e2e-nist") { MTEval().score(hypotheses: hyps, references: refs.map { [$0] }).nist },
             time("ptb-tokenize") { Double(PTBTokenizer.captions(hyps).count) },
             time("cider") { CIDEr().score(hypotheses: hyps, references: refs.map { [$0] }).corpus },
         ]

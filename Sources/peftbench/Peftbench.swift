@@ -4,7 +4,7 @@ struct Peftbench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "peftbench",
         abstract: "Benchmark parameter-efficient fine-tuning methods against full fine-tuning.",
-        subcommands: [EnvCommand.self, ModelCommand.self, MethodsCommand.self, GenerateCommand.self, ScoreCommand.self, TasksCommand.self,
+        subcommands: [EnvCommand.self, ModelCommand.self, MethodsCommand.self, GenerateCommand.self, ScoreCommand.self, MetricsCommand.self, TasksCommand.self,
                       RunCommand.self, CompareCommand.self, ReportCommand.self, BenchCommand.self]
     )
 }

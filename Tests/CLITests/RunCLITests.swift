@@ -30,7 +30,7 @@ final class RunCLITests: XCTestCase {
 
     func testEveryTaskRunsAndLeavesItsFiles() throws {
         let out = try temporaryFolder()
-        let generation = ["bleu", "nist", "meteor", "rouge-l", "cider", "sacrebleu"]
+        let generation = ["e2e-bleu", "e2e-nist", "e2e-meteor", "e2e-rouge-l", "e2e-cider", "sacrebleu"]
         let expectedMetrics = ["e2e": generation, "webnlg": generation,
                                "gsm8k": ["gsm8k-strict", "gsm8k-flexible"], "coqa": ["em", "f1"]]
         for (task, metrics) in expectedMetrics.sorted(by: { $0.key < $1.key }) {
@@ -67,11 +67,41 @@ final class RunCLITests: XCTestCase {
             let first = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
             for key in ["prompt", "prediction", "references", "scores", "confidence"] { XCTAssertNotNil(first[key], "\(task): \(key)") }
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("adapter/adapter_model.safetensors").path))
+            try assertScoreCommandAgrees(folder: folder, metrics: try XCTUnwrap(result["metrics"] as? [[String: Any]]), task: task)
         }
         let report = try cli.run(["report", "--runs", out.path, "--out", out.appendingPathComponent("report").path])
         XCTAssertEqual(report.status, 0, report.stderr)
         let index = try String(contentsOfFile: report.stdout.trimmingCharacters(in: .whitespacesAndNewlines), encoding: .utf8)
         for task in expectedMetrics.keys { XCTAssertTrue(index.contains("<h2>\(task)</h2>"), task) }
+    }
+
+    /// One metric, one definition: `score --metric NAME` on a run's predictions gives the run's score, scale and
+    /// per-example scores (CoQA's EM and F1 on 0-100 in both).
+    func assertScoreCommandAgrees(folder: URL, metrics: [[String: Any]], task: String) throws {
+        let predictions = try String(contentsOf: folder.appendingPathComponent("predictions.jsonl"), encoding: .utf8).split(separator: "\n")
+            .map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        // GSM8K's solutions span lines; its answers are read from '#### N' or the last number, which a newline
+        // turned into a space does not move. Every other task's texts are single lines (generation stops at one).
+        let flatten: (String) -> String = { task == "gsm8k" ? $0.replacingOccurrences(of: "\n", with: " ") : $0 }
+        let hyps = predictions.map { flatten($0["prediction"] as? String ?? "") }
+        let refs = predictions.map { ($0["references"] as? [String] ?? []).map(flatten) }
+        XCTAssertFalse((hyps + refs.flatMap { $0 }).contains { $0.contains("\n") || $0.contains("\r") }, "\(task): one line per segment")
+        let hypFile = folder.appendingPathComponent("check.hyp"), refFile = folder.appendingPathComponent("check.refs")
+        try (hyps.joined(separator: "\n") + "\n").write(to: hypFile, atomically: true, encoding: .utf8)
+        try (refs.map { $0.joined(separator: "\n") }.joined(separator: "\n\n") + "\n").write(to: refFile, atomically: true, encoding: .utf8)
+        for m in metrics {
+            let name = try XCTUnwrap(m["name"] as? String)
+            let r = try cli.run(["score", "--metric", name, "--hyp", hypFile.path, "--refs-grouped", refFile.path, "--json"],
+                                environment: ["PEFTBENCH_METEOR_DIR": Self.meteorFolder, "HOME": NSHomeDirectory()])
+            XCTAssertEqual(r.status, 0, "\(task) \(name): \(r.stderr)")
+            let out = try cli.json(r.stdout)
+            XCTAssertEqual(out["score"] as? Double ?? .nan, m["score"] as? Double ?? -1, accuracy: 1e-12, "\(task) \(name)")
+            XCTAssertEqual(out["scale"] as? String, m["scale"] as? String, "\(task) \(name)")
+            XCTAssertEqual(out["signature"] as? String, m["signature"] as? String, "\(task) \(name)")
+            XCTAssertEqual(out["ci95"] as? [Double], m["ci95"] as? [Double], "\(task) \(name): the same interval from the same seed")
+            let segments = try XCTUnwrap(out["scores"] as? [Double])
+            XCTAssertEqual(segments, predictions.map { ($0["scores"] as? [String: Double])?[name] ?? .nan }, "\(task) \(name)")
+        }
     }
 
     /// Same seed and thread count: the same metrics, loss curve and predictions, byte for byte.

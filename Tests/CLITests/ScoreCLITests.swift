@@ -15,7 +15,7 @@ final class ScoreCLITests: XCTestCase {
     func testCorpusAndSentenceBLEU() throws {
         let hyp = try file("hyp", "the cat sat on the mat .\nhello world\n")
         let ref = try file("ref", "the cat is on the mat .\nhello there world\n")
-        let r = try cli.run(["score", "--metric", "bleu", "--hyp", hyp, "--ref", ref, "--json"])
+        let r = try cli.run(["score", "--metric", "sacrebleu", "--hyp", hyp, "--ref", ref, "--json"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let out = try cli.json(r.stdout)
         XCTAssertEqual(out["score"] as? Double ?? 0, 42.4808, accuracy: 1e-3)  // sacrebleu 2.6.0 prints 42.48
@@ -29,17 +29,17 @@ final class ScoreCLITests: XCTestCase {
     func testGroupedReferences() throws {
         let hyp = try file("g-hyp", "the cat sat on the mat .\nhello world\n")
         let grouped = try file("g-refs", "the cat is on the mat .\na cat sat on a mat .\n\n\nhello there world\n")
-        let r = try cli.run(["score", "--metric", "bleu", "--hyp", hyp, "--refs-grouped", grouped, "--json"])
+        let r = try cli.run(["score", "--metric", "sacrebleu", "--hyp", hyp, "--refs-grouped", grouped, "--json"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let out = try cli.json(r.stdout)
         XCTAssertTrue((out["signature"] as? String ?? "").hasPrefix("nrefs:var|"), r.stdout)
         let s1 = try file("g-s1", "the cat is on the mat .\nhello there world\n"), s2 = try file("g-s2", "a cat sat on a mat .\nhello there world\n")
         let grouped2 = try file("g-refs2", "the cat is on the mat .\na cat sat on a mat .\n\nhello there world\nhello there world\n")
-        let a = try cli.json(try cli.run(["score", "--metric", "bleu", "--hyp", hyp, "--refs-grouped", grouped2, "--json"]).stdout)
-        let b = try cli.json(try cli.run(["score", "--metric", "bleu", "--hyp", hyp, "--ref", s1, "--ref", s2, "--json"]).stdout)
+        let a = try cli.json(try cli.run(["score", "--metric", "sacrebleu", "--hyp", hyp, "--refs-grouped", grouped2, "--json"]).stdout)
+        let b = try cli.json(try cli.run(["score", "--metric", "sacrebleu", "--hyp", hyp, "--ref", s1, "--ref", s2, "--json"]).stdout)
         XCTAssertEqual(a["score"] as? Double, b["score"] as? Double)
         XCTAssertEqual(a["signature"] as? String, b["signature"] as? String)
-        let wrong = try cli.run(["score", "--metric", "bleu", "--hyp", hyp, "--refs-grouped", s1])
+        let wrong = try cli.run(["score", "--metric", "sacrebleu", "--hyp", hyp, "--refs-grouped", s1])
         XCTAssertNotEqual(wrong.status, 0)
         XCTAssertTrue(wrong.stderr.contains("1 reference groups, but"), wrong.stderr)
     }
@@ -69,7 +69,7 @@ final class ScoreCLITests: XCTestCase {
         let short = try file("e2e-short", "The Eagle is a pub.\n")
         for (args, env, message) in [
             (["score", "--preset", "e2e", "--hyp", short, "--ref", csv], ["PEFTBENCH_METEOR_DIR": RunCLITests.meteorFolder], "2 reference groups, but"),
-            (["score", "--preset", "e2e", "--metric", "bleu", "--hyp", hyp, "--ref", csv], [:], "either --metric or --preset"),
+            (["score", "--preset", "e2e", "--metric", "sacrebleu", "--hyp", hyp, "--ref", csv], [:], "either --metric or --preset"),
             (["score", "--preset", "e2e", "--hyp", hyp, "--ref", csv], ["PEFTBENCH_METEOR_DIR": "/nonexistent"], "run scripts/fetch-meteor.sh"),
         ] {
             let bad = try cli.run(args, environment: env)
@@ -120,9 +120,9 @@ final class ScoreCLITests: XCTestCase {
         XCTAssertEqual(em["score"] as? Double ?? 0, 50, accuracy: 1e-9)
         let out = try file("gsm-out", "so #### 72\nthe answer is $1,080.00\n")
         let gold = try file("gsm-ref", "#### 72\n#### 1080\n")
-        let strict = try cli.json(try cli.run(["score", "--metric", "gsm8k-accuracy", "--hyp", out, "--ref", gold, "--json"]).stdout)
+        let strict = try cli.json(try cli.run(["score", "--metric", "gsm8k-strict", "--hyp", out, "--ref", gold, "--json"]).stdout)
         XCTAssertEqual(strict["score"] as? Double ?? 0, 50, accuracy: 1e-9)
-        let flexible = try cli.json(try cli.run(["score", "--metric", "gsm8k-accuracy", "--convention", "flexible", "--hyp", out, "--ref", gold, "--json"]).stdout)
+        let flexible = try cli.json(try cli.run(["score", "--metric", "gsm8k-flexible", "--hyp", out, "--ref", gold, "--json"]).stdout)
         XCTAssertEqual(flexible["score"] as? Double ?? 0, 100, accuracy: 1e-9)
     }
 
@@ -131,22 +131,67 @@ final class ScoreCLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(rows.compactMap { $0["metric"] as? String },
-                       ["bleu", "sentence-bleu", "rouge-l", "f1", "gsm8k-accuracy", "nist", "ptb-tokenize", "cider", "meteor-nltk", "meteor"])
+                       ["sacrebleu", "sentence-bleu", "rouge-l", "f1", "gsm8k-flexible", "e2e-nist", "ptb-tokenize", "cider", "meteor-nltk", "meteor"])
         for row in rows { XCTAssertGreaterThan(row["segments_per_s"] as? Double ?? 0, 0) }
-        let only = try cli.run(["bench", "metrics", "--segments", "100", "--only", "nist", "--json"])
-        XCTAssertEqual(try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(only.stdout.utf8)) as? [[String: Any]]).compactMap { $0["metric"] as? String }, ["nist"])
+        let only = try cli.run(["bench", "metrics", "--segments", "100", "--only", "e2e-nist", "--json"])
+        XCTAssertEqual(try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(only.stdout.utf8)) as? [[String: Any]]).compactMap { $0["metric"] as? String }, ["e2e-nist"])
     }
 
     func testBadInputsAreOneLineErrors() throws {
         let hyp = try file("hyp2", "a\nb\n")
         let short = try file("short", "a\n")
         let empty = try file("empty", "")
-        for args in [["score", "--metric", "bleu", "--hyp", hyp, "--ref", short], ["score", "--metric", "bleu", "--hyp", empty, "--ref", hyp],
-                     ["score", "--metric", "nope", "--hyp", hyp, "--ref", hyp], ["score", "--metric", "bleu", "--hyp", hyp],
-                     ["score", "--metric", "bleu", "--hyp", hyp, "--ref", hyp, "--tokenize", "char"]] {
+        for args in [["score", "--metric", "sacrebleu", "--hyp", hyp, "--ref", short], ["score", "--metric", "sacrebleu", "--hyp", empty, "--ref", hyp],
+                     ["score", "--metric", "nope", "--hyp", hyp, "--ref", hyp], ["score", "--metric", "sacrebleu", "--hyp", hyp],
+                     ["score", "--metric", "sacrebleu", "--hyp", hyp, "--ref", hyp, "--tokenize", "char"]] {
             let r = try cli.run(args)
             XCTAssertNotEqual(r.status, 0, "\(args)")
             XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(args): \(r.stderr)")
         }
+    }
+
+    /// Names that meant two things are refused with the names to use; a setting goes only to a metric that takes it.
+    func testAmbiguousNamesAndMisplacedSettings() throws {
+        let hyp = try file("names-hyp", "a b c\n"), ref = try file("names-ref", "a b c\n")
+        for (args, message) in [
+            (["--metric", "bleu"], "write sacrebleu (sacreBLEU, 0-100) or e2e-bleu"),
+            (["--metric", "nist"], "now e2e-nist"),
+            (["--metric", "gsm8k-accuracy"], "gsm8k-strict or gsm8k-flexible"),
+            (["--metric", "rouge-l", "--lowercase"], "rouge-l does not take the lowercase setting"),
+            (["--metric", "cider", "--stem"], "cider does not take the stem setting"),
+        ] {
+            let r = try cli.run(["score", "--hyp", hyp, "--ref", ref] + args)
+            XCTAssertNotEqual(r.status, 0, "\(args)")
+            XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)")
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        }
+        let list = try cli.run(["metrics", "list", "--json"])
+        let names = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]).compactMap { $0["name"] as? String }
+        XCTAssertEqual(Set(names).count, names.count, "one definition per name")
+        XCTAssertTrue(Set(["sacrebleu", "e2e-bleu", "e2e-nist", "rouge-l", "e2e-rouge-l", "em", "f1"]).isSubset(of: Set(names)))
+    }
+
+    /// `--ci none` leaves the interval out; `--compare` runs the paired test against a second system.
+    func testIntervalSwitchAndPairedComparison() throws {
+        let refs = (0..<80).map { "the quick brown fox number \($0) jumps over the lazy dog" }
+        let good = refs.map { $0.replacingOccurrences(of: "lazy", with: "sleepy") }
+        let bad = refs.map { _ in "a completely different sentence" }
+        let ref = try file("pair-ref", refs.joined(separator: "\n") + "\n")
+        let goodFile = try file("pair-good", good.joined(separator: "\n") + "\n"), badFile = try file("pair-bad", bad.joined(separator: "\n") + "\n")
+        let none = try cli.json(try cli.run(["score", "--metric", "sacrebleu", "--hyp", goodFile, "--ref", ref, "--ci", "none", "--json"]).stdout)
+        XCTAssertNil(none["ci95"])
+        let r = try cli.run(["score", "--metric", "sacrebleu", "--hyp", goodFile, "--ref", ref, "--compare", badFile, "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let paired = try XCTUnwrap(try cli.json(r.stdout)["paired"] as? [String: Any])
+        XCTAssertLessThan(paired["p_value"] as? Double ?? 1, 0.01)
+        XCTAssertLessThan(paired["baseline_score"] as? Double ?? 100, 5)
+        let same = try cli.json(try cli.run(["score", "--metric", "sacrebleu", "--hyp", goodFile, "--ref", ref, "--compare", goodFile, "--json"]).stdout)
+        // sacrebleu counts only resamples whose centred difference exceeds the real one strictly, so a system against
+        // itself gets (0 + 1) / 1001: "a zero difference should not be attributed to chance".
+        XCTAssertEqual((same["paired"] as? [String: Any])?["p_value"] as? Double ?? 0, 1.0 / 1001, accuracy: 1e-12, "a system against itself")
+        let short = try file("pair-short", "x\n")
+        let wrong = try cli.run(["score", "--metric", "sacrebleu", "--hyp", goodFile, "--ref", ref, "--compare", short])
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.stderr.contains("1 lines, but"), wrong.stderr)
     }
 }

@@ -38,6 +38,22 @@ public struct METEOR: Sendable {
             testWordMatches += o.testWordMatches; referenceWordMatches += o.referenceWordMatches
         }
 
+        /// The statistics as one flat row (`SegmentStatistics`) whose column sums are what `add` accumulates: a
+        /// perfect segment's chunk is left out of its row.
+        public static let width = 23
+
+        public var row: [Double] {
+            [testLength, referenceLength, testFunctionWords, referenceFunctionWords] + testContent + referenceContent
+                + testFunction + referenceFunction + [isPerfect ? 0 : chunks, testWordMatches, referenceWordMatches]
+        }
+
+        public init(row r: UnsafeBufferPointer<Double>) {
+            testLength = r[0]; referenceLength = r[1]; testFunctionWords = r[2]; referenceFunctionWords = r[3]
+            testContent = Array(r[4..<8]); referenceContent = Array(r[8..<12])
+            testFunction = Array(r[12..<16]); referenceFunction = Array(r[16..<20])
+            chunks = r[20]; testWordMatches = r[21]; referenceWordMatches = r[22]
+        }
+
         /// The score these statistics give.
         public var score: Double {
             let d = METEOR.delta
