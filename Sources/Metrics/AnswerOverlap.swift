@@ -61,13 +61,13 @@ public enum AnswerOverlap {
     }
 
     public static func exactMatch(_ prediction: String, _ gold: String) -> Double {
-        normalize(prediction) == normalize(gold) ? 1 : 0
+        ExactText(normalize(prediction)) == ExactText(normalize(gold)) ? 1 : 0
     }
 
     public static func f1(_ prediction: String, _ gold: String, convention: Convention = .coqa) -> Double {
-        let p = PythonText.split(normalize(prediction)), g = PythonText.split(normalize(gold))
+        let p = PythonText.split(normalize(prediction)).map(ExactText.init), g = PythonText.split(normalize(gold)).map(ExactText.init)
         if convention == .coqa && (p.isEmpty || g.isEmpty) { return p == g ? 1 : 0 }
-        var counts: [Substring: Int] = [:]
+        var counts: [ExactText: Int] = [:]
         for t in g { counts[t, default: 0] += 1 }
         var same = 0
         for t in p where counts[t, default: 0] > 0 {

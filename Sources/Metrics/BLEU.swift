@@ -105,11 +105,11 @@ public struct BLEU: Sendable {
     func unicodeStatistics(hypothesis: String, references: [String]) -> Statistics {
         // Tokens become small integers for this segment, and an n-gram (n ≤ 4) a packed 64-bit key: 15 bits per
         // token plus the order, exact while the segment has fewer than 32,768 distinct tokens (else string keys).
-        var ids: [Substring: Int] = [:]
+        var ids: [ExactText: Int] = [:]
         func encode(_ tokens: [Substring]) -> [Int] {
             tokens.map { t in
-                if let id = ids[t] { return id }
-                ids[t] = ids.count
+                if let id = ids[ExactText(t)] { return id }
+                ids[ExactText(t)] = ids.count
                 return ids.count - 1
             }
         }
@@ -147,16 +147,17 @@ public struct BLEU: Sendable {
     }
 
     /// The same statistics with n-grams as token slices, for segments too varied to pack.
-    func slowStatistics(_ hyp: [Substring], _ refs: [[Substring]]) -> Statistics {
-        func count(_ tokens: [Substring]) -> [ArraySlice<Substring>: Int] {
-            var counts: [ArraySlice<Substring>: Int] = [:]
+    func slowStatistics(_ hypothesis: [Substring], _ references: [[Substring]]) -> Statistics {
+        let hyp = hypothesis.map(ExactText.init), refs = references.map { $0.map(ExactText.init) }
+        func count(_ tokens: [ExactText]) -> [ArraySlice<ExactText>: Int] {
+            var counts: [ArraySlice<ExactText>: Int] = [:]
             guard !tokens.isEmpty else { return counts }
             for n in 1...maxOrder where n <= tokens.count {
                 for i in 0...(tokens.count - n) { counts[tokens[i..<(i + n)], default: 0] += 1 }
             }
             return counts
         }
-        var refCounts: [ArraySlice<Substring>: Int] = [:]
+        var refCounts: [ArraySlice<ExactText>: Int] = [:]
         for r in refs { for (g, c) in count(r) where c > refCounts[g, default: 0] { refCounts[g] = c } }
         var correct = [Int](repeating: 0, count: maxOrder), total = correct
         for (g, c) in count(hyp) {

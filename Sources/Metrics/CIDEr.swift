@@ -19,20 +19,21 @@ public struct CIDEr: Sendable {
 
     public var signature: String { "n:\(maxOrder)|sigma:\(sigma)|clip:yes|tok:whitespace|version:peftbench-1" }
 
-    /// N-gram counts of one tokenized string, keyed by the n-gram's tokens joined with a separator no token holds.
-    func counts(_ text: String) -> [String: Int] {
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
-        var out: [String: Int] = [:]
+    /// N-gram counts of one tokenized string (split as Python's `str.split()` splits), keyed by the n-gram's tokens
+    /// joined with a separator no token holds.
+    func counts(_ text: String) -> [ExactText: Int] {
+        let words = PythonText.split(text).map(String.init)
+        var out: [ExactText: Int] = [:]
         for k in 1...maxOrder where words.count >= k {
-            for i in 0...(words.count - k) { out[words[i..<(i + k)].joined(separator: "\u{1}"), default: 0] += 1 }
+            for i in 0...(words.count - k) { out[ExactText(words[i..<(i + k)].joined(separator: "\u{1}")), default: 0] += 1 }
         }
         return out
     }
 
-    static func order(_ key: String) -> Int { key.utf8.reduce(1) { $0 + ($1 == 1 ? 1 : 0) } }
+    static func order(_ key: ExactText) -> Int { key.text.utf8.reduce(1) { $0 + ($1 == 1 ? 1 : 0) } }
 
     struct Vector {
-        var weights: [[String: Double]]
+        var weights: [[ExactText: Double]]
         var norms: [Double]
         var bigrams: Int
     }
@@ -42,13 +43,13 @@ public struct CIDEr: Sendable {
         precondition(hypotheses.count == references.count, "one reference set per hypothesis")
         guard !hypotheses.isEmpty else { return (0, []) }
         let refCounts = references.map { $0.map(counts) }
-        var documentFrequency: [String: Double] = [:]
+        var documentFrequency: [ExactText: Double] = [:]
         for set in refCounts {
-            var seen = Set<String>()
+            var seen = Set<ExactText>()
             for ref in set { for key in ref.keys where seen.insert(key).inserted { documentFrequency[key, default: 0] += 1 } }
         }
         let logDocuments = Foundation.log(Double(references.count))
-        func vector(_ c: [String: Int]) -> Vector {
+        func vector(_ c: [ExactText: Int]) -> Vector {
             var v = Vector(weights: Array(repeating: [:], count: maxOrder), norms: Array(repeating: 0, count: maxOrder), bigrams: 0)
             for (key, tf) in c {
                 let n = Self.order(key) - 1

@@ -10,10 +10,10 @@ public enum CaptionROUGEL {
     public static func score(candidate: String, references: [String]) -> Double {
         precondition(!references.isEmpty, "at least one reference")
         // Single spaces split, empty pieces kept: an empty string is one empty token, as in the reference.
-        let c = candidate.split(separator: " ", omittingEmptySubsequences: false)
+        let c = candidate.split(separator: " ", omittingEmptySubsequences: false).map(ExactText.init)
         var bestPrecision = 0.0, bestRecall = 0.0
         for reference in references {
-            let r = reference.split(separator: " ", omittingEmptySubsequences: false)
+            let r = reference.split(separator: " ", omittingEmptySubsequences: false).map(ExactText.init)
             let lcs = Double(ROUGEL.table(r, c)[r.count][c.count])
             bestPrecision = max(bestPrecision, lcs / Double(c.count))
             bestRecall = max(bestRecall, lcs / Double(r.count))

@@ -150,12 +150,12 @@ public struct MTEval: Sendable {
     /// Scores of a corpus: `references[i]` holds segment i's references (any number; empty strings are absent ones).
     public func score(hypotheses: [String], references: [[String]]) -> Result {
         precondition(hypotheses.count == references.count, "one reference set per hypothesis")
-        var vocabulary: [Substring: Int32] = [:]
+        var vocabulary: [ExactText: Int32] = [:]
         func encode(_ text: String) -> [Int32] {
             tokens(text).map { t in
-                if let id = vocabulary[t] { return id }
+                if let id = vocabulary[ExactText(t)] { return id }
                 let id = Int32(vocabulary.count)
-                vocabulary[t] = id
+                vocabulary[ExactText(t)] = id
                 return id
             }
         }

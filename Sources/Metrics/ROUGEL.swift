@@ -41,7 +41,7 @@ public enum ROUGEL {
         }
     }
 
-    static func table(_ ref: [Substring], _ can: [Substring]) -> [[Int]] {
+    static func table<T: Equatable>(_ ref: [T], _ can: [T]) -> [[Int]] {
         var t = [[Int]](repeating: [Int](repeating: 0, count: can.count + 1), count: ref.count + 1)
         for i in 1..<(ref.count + 1) {
             for j in 1..<(can.count + 1) {

@@ -16,12 +16,12 @@ public struct METEORNLTK: Sendable {
 
     /// nltk's `_match_enums`: returns the matches and what stays unmatched on each side.
     static func matchExact(_ h: Enumerated, _ r: Enumerated) -> ([(Int, Int)], Enumerated, Enumerated) {
-        var positions: [String: [Int]] = [:]
-        for (j, pair) in r.enumerated() { positions[pair.word, default: []].append(j) }
+        var positions: [ExactText: [Int]] = [:]
+        for (j, pair) in r.enumerated() { positions[ExactText(pair.word), default: []].append(j) }
         var matches: [(Int, Int)] = [], usedH = Set<Int>(), usedR = Set<Int>()
         for i in h.indices.reversed() {
-            if var p = positions[h[i].word], let j = p.popLast() {
-                positions[h[i].word] = p
+            if var p = positions[ExactText(h[i].word)], let j = p.popLast() {
+                positions[ExactText(h[i].word)] = p
                 usedH.insert(i); usedR.insert(j)
                 matches.append((h[i].index, r[j].index))
             }
@@ -31,16 +31,16 @@ public struct METEORNLTK: Sendable {
     }
 
     func matchSynonyms(_ h: Enumerated, _ r: Enumerated) -> [(Int, Int)] {
-        var positions: [String: [Int]] = [:]
-        for (j, pair) in r.enumerated() { positions[pair.word, default: []].append(j) }
+        var positions: [ExactText: [Int]] = [:]
+        for (j, pair) in r.enumerated() { positions[ExactText(pair.word), default: []].append(j) }
         var matches: [(Int, Int)] = []
         for i in h.indices.reversed() {
             var candidates = wordnet.synonyms(h[i].word).filter { !$0.contains("_") }
             candidates.insert(h[i].word)
             var bestJ = -1, bestWord: String?
-            for s in candidates { if let last = positions[s]?.last, last > bestJ { bestJ = last; bestWord = s } }
+            for s in candidates { if let last = positions[ExactText(s)]?.last, last > bestJ { bestJ = last; bestWord = s } }
             if let bestWord {
-                positions[bestWord]!.removeLast()
+                positions[ExactText(bestWord)]!.removeLast()
                 matches.append((h[i].index, r[bestJ].index))
             }
         }
@@ -49,16 +49,16 @@ public struct METEORNLTK: Sendable {
 
     /// The score of one hypothesis against one reference.
     public func score(hypothesis: [String], reference: [String]) -> Double {
-        var stems: [String: String] = [:]
+        var stems: [ExactText: String] = [:]
         return score(hypothesis: hypothesis, reference: reference, stems: &stems)
     }
 
     /// With a cache of Porter stems (stemming is most of the work).
-    func score(hypothesis: [String], reference: [String], stems: inout [String: String]) -> Double {
+    func score(hypothesis: [String], reference: [String], stems: inout [ExactText: String]) -> Double {
         func stem(_ w: String) -> String {
-            if let s = stems[w] { return s }
+            if let s = stems[ExactText(w)] { return s }
             let s = PorterStemmer.stem(w)
-            stems[w] = s
+            stems[ExactText(w)] = s
             return s
         }
         let h: Enumerated = hypothesis.enumerated().map { ($0.offset, $0.element.lowercased()) }
@@ -86,7 +86,7 @@ public struct METEORNLTK: Sendable {
     public func corpus(hypotheses: [String], references: [[String]]) -> (corpus: Double, segments: [Double]) {
         precondition(hypotheses.count == references.count, "one reference set per hypothesis")
         let split: (String) -> [String] = { PythonText.split($0).map(String.init) }
-        let segments = SegmentParallel.map(hypotheses.count, make: { [String: String]() }) { i, stems in
+        let segments = SegmentParallel.map(hypotheses.count, make: { [ExactText: String]() }) { i, stems in
             let h = split(hypotheses[i])
             return references[i].map { score(hypothesis: h, reference: split($0), stems: &stems) }.max() ?? 0
         }
