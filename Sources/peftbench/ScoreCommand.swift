@@ -54,9 +54,10 @@ struct ScoreCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("\(path): cannot read the file") }
         guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(path): not valid UTF-8") }
         guard !text.isEmpty else { throw ValidationError("\(path): empty file") }
-        var lines = text.components(separatedBy: "\n")
-        if lines.last == "" { lines.removeLast() }
-        return lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+        // Split on the bytes: Foundation's components(separatedBy:) costs more than scoring a large file.
+        var lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.map { line in String(Substring(line.last == UInt8(ascii: "\r") ? line.dropLast() : line)) }
     }
 
     struct Output: Codable {
