@@ -67,6 +67,11 @@ final class TaskDefinitionTests: XCTestCase {
         assertTaskError(try TaskDefinition.load(path), path: path)
         path = try f.write("e.yaml", definitionYAML().replacingOccurrences(of: "  validation:", with: "  dev:"))
         assertTaskError(try TaskDefinition.load(path), path: path, "data.dev", "unknown split")
+        // A metric the registry does not know, or a name that meant two things: the file, the line, the entry.
+        path = try f.write("f.yaml", definitionYAML().replacingOccurrences(of: "metrics: [gsm8k-strict]", with: "metrics:\n  - gsm8k-strict\n  - bleu"))
+        assertTaskError(try TaskDefinition.load(path), path: path, "line 14", "metrics[1]", "sacrebleu", "e2e-bleu")
+        path = try f.write("g.yaml", definitionYAML().replacingOccurrences(of: "metrics: [gsm8k-strict]", with: "metrics: [gsm8k-strict, blue]"))
+        assertTaskError(try TaskDefinition.load(path), path: path, "line 12", "metrics[1]", "unknown metric 'blue'")
     }
 
     func testTemplateRejectsUnknownFields() throws {

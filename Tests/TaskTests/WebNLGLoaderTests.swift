@@ -110,6 +110,49 @@ final class WebNLGLoaderTests: XCTestCase {
         XCTAssertEqual(test.counts["entries_without_references"], 1)
     }
 
+    /// The v3.0 (2020) test data: the file with references writes `lang=""`, which means the file's language; the
+    /// release's test folder holds the same entries with and without references, and the semantic-parsing files.
+    func testRelease3TestFolderGivesEachEntryOnceWithItsReferences() throws {
+        func file(_ lex: (Int) -> String) -> String {
+            """
+            <?xml version='1.0' encoding='utf-8'?>
+            <benchmark>
+              <entries>
+            \((1...3).map { i in """
+                <entry category="Airport" eid="Id\(i)" shape="(X (X))" shape_type="NA" size="1">
+                  <modifiedtripleset><mtriple>Airport_\(i) | city | Town_\(i)</mtriple></modifiedtripleset>
+                  \(lex(i))
+                </entry>
+            """ }.joined(separator: "\n"))
+              </entries>
+            </benchmark>
+            """
+        }
+        let f = try TaskFileFixture()
+        let withRefs = file { i in "<lex lang=\"\" lid=\"Id1\">Airport \(i) serves town \(i).</lex><lex lang=\"\" lid=\"Id2\">Town \(i) has airport \(i).</lex>" }
+        try f.write("test/rdf-to-text-generation-test-data-with-refs-en.xml", withRefs)
+        try f.write("test/rdf-to-text-generation-test-data-without-refs-en.xml", file { _ in "" })
+        try f.write("test/semantic-parsing-test-data-with-refs-en.xml", file { i in "<lex lid=\"Id1\">Airport \(i) serves town \(i).</lex>" })
+        let one = try WebNLGLoader.load(f.folder.appendingPathComponent("test/rdf-to-text-generation-test-data-with-refs-en.xml").path)
+        XCTAssertEqual(one.examples.map(\.references.count), [2, 2, 2], "lang=\"\" is English in an -en file")
+        XCTAssertEqual(try WebNLGLoader.load(f.folder.appendingPathComponent("test/rdf-to-text-generation-test-data-with-refs-en.xml").path,
+                                             language: "ru").examples.map(\.references.count), [0, 0, 0])
+        let folder = try WebNLGLoader.load(f.folder.appendingPathComponent("test").path)
+        XCTAssertEqual(folder.examples.count, 3, "each entry once")
+        XCTAssertEqual(folder.examples.map(\.references.count), [2, 2, 2], "the copy with references")
+        XCTAssertEqual(folder.counts["semantic_parsing_files_skipped"], 1)
+        XCTAssertEqual(folder.counts["entries_without_references"], 0)
+        // In a Russian file, lang="" is Russian.
+        let ru = try f.write("x/test-data-with-refs-ru.xml", file { i in "<lex lang=\"\" lid=\"Id1\">Аэропорт \(i).</lex>" })
+        XCTAssertEqual(try WebNLGLoader.load(ru, language: "ru").examples.map(\.references.count), [1, 1, 1])
+        // Two copies of an entry with different references: refused, both files named.
+        try f.write("test/other-with-refs-en.xml", file { i in "<lex lid=\"Id1\">Something else \(i).</lex>" })
+        XCTAssertThrowsError(try WebNLGLoader.load(f.folder.appendingPathComponent("test").path)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("other-with-refs-en.xml") && text.contains("rdf-to-text-generation-test-data-with-refs-en.xml") && text.contains("eid Id1"), text)
+        }
+    }
+
     func testMalformedFiles() throws {
         let f = try TaskFileFixture()
         var path = try f.write("broken.xml", "<benchmark>\n<entries>\n<entry eid=\"Id1\">\n<mtriple>a | b | c</mtriple>\n</entries>\n</benchmark>\n")
