@@ -72,11 +72,11 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Engine", "Model", "Training", "TestSupport"]),
         .testTarget(name: "MethodTests", dependencies: ["Engine", "Model", "Methods", "Training", "Checkpoints", "TestSupport"]),
         .testTarget(name: "TaskTests", dependencies: ["Tasks", "Engine", "TestSupport"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Tasks"], exclude: ["reference"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Tasks", "TestSupport"], exclude: ["reference"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Engine", "Model", "Checkpoints"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Checkpoints"]),
         // The real model against the reference implementation's numbers (needs scripts/fetch-model.sh first).
-        .testTarget(name: "ParityTests", dependencies: ["Engine", "Model", "Tokenizer", "Checkpoints"],
+        .testTarget(name: "ParityTests", dependencies: ["Engine", "Model", "Tokenizer", "Checkpoints", "TestSupport"],
                     exclude: ["Fixtures", "README.md", "reference"]),
         // Runs the built `peftbench` executable as a user would.
         .testTarget(name: "CLITests", dependencies: ["Engine", "TestSupport"], exclude: ["Fixtures"]),

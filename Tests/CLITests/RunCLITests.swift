@@ -73,6 +73,10 @@ final class RunCLITests: XCTestCase {
         XCTAssertEqual(report.status, 0, report.stderr)
         let index = try String(contentsOfFile: report.stdout.trimmingCharacters(in: .whitespacesAndNewlines), encoding: .utf8)
         for task in expectedMetrics.keys { XCTAssertTrue(index.contains("<h2>\(task)</h2>"), task) }
+        // The report names each metric as the registry does, with the scale its result file records.
+        for column in ["e2e-bleu (0-1)", "e2e-nist (0-∞)", "sacrebleu (0-100)", "em (0-100)", "f1 (0-100)", "gsm8k-strict (0-100)"] {
+            XCTAssertTrue(index.contains(column), column)
+        }
     }
 
     /// One metric, one definition: `score --metric NAME` on a run's predictions gives the run's score, scale and

@@ -1,5 +1,6 @@
 import Checkpoints
 import Foundation
+import TestSupport
 import Tokenizer
 import XCTest
 
@@ -53,26 +54,12 @@ final class TokenizerDifferentialTests: XCTestCase {
     }
 
     func runReference(model: String, texts: [String]) throws -> [String: Any] {
-        if ProcessInfo.processInfo.environment["PEFTBENCH_SKIP_REFERENCE_TESTS"] == "1" { throw XCTSkip("PEFTBENCH_SKIP_REFERENCE_TESTS=1") }
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("peftbench-tokenize-\(getpid()).json")
         try JSONSerialization.data(withJSONObject: texts).write(to: input)
         defer { try? FileManager.default.removeItem(at: input) }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("reference/tokenize_reference.py")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [ProcessInfo.processInfo.environment["PEFTBENCH_REFERENCE_PYTHON"] ?? "python3", script.path, model, input.path]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            XCTFail("tokenize_reference.py failed (pip install tokenizers gguf): \(errors)")
-            throw CocoaError(.fileReadUnknown)
-        }
-        return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let out = try PythonScript.run(script, arguments: [model, input.path], package: "tokenizers gguf")
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: out) as? [String: Any])
     }
 }
 

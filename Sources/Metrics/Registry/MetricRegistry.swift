@@ -163,26 +163,25 @@ public enum MetricRegistry {
         ]
     }
 
-    static let e2eBLEU = MetricDefinition(
-        name: "e2e-bleu", reference: "E2E NLG measure_scores.py (mteval-v13a-sig.pl BLEU)",
-        convention: "mteval-v13a BLEU on raw text: its tokenization, A-Z lower-cased, closest reference length, the script's smoothing",
-        scale: .unit, resources: [.meteor], family: e2eFamily)
-    static let e2eNIST = MetricDefinition(
-        name: "e2e-nist", reference: "E2E NLG measure_scores.py (mteval-v13a-sig.pl NIST)",
-        convention: "mteval-v13a NIST on raw text: 5-grams, information weights over all references, length penalty against words per non-empty reference",
-        scale: .unbounded, resources: [.meteor], family: e2eFamily)
-    static let e2eMETEOR = MetricDefinition(
-        name: "e2e-meteor", reference: "E2E NLG measure_scores.py (pycocoevalcap Meteor: meteor-1.5.jar)",
-        convention: "METEOR 1.5 after Stanford PTB tokenization (lower-cased, punctuation dropped), corpus score from summed statistics",
-        scale: .unit, resources: [.meteor], family: e2eFamily)
-    static let e2eROUGEL = MetricDefinition(
-        name: "e2e-rouge-l", reference: "E2E NLG measure_scores.py (pycocoevalcap Rouge)",
-        convention: "COCO ROUGE-L (beta 1.2) after Stanford PTB tokenization, mean over segments",
-        scale: .unit, resources: [.meteor], family: e2eFamily)
-    static let e2eCIDEr = MetricDefinition(
-        name: "e2e-cider", reference: "E2E NLG measure_scores.py (pycocoevalcap Cider)",
-        convention: "CIDEr-D after Stanford PTB tokenization, mean over segments",
-        scale: .cider, resources: [.meteor], family: e2eFamily)
+    static func e2eMember(_ name: String, tool: String, scale: MetricScale, convention: String) -> MetricDefinition {
+        MetricDefinition(name: name, reference: "E2E NLG measure_scores.py (\(tool))", convention: convention, scale: scale,
+                         resources: [.meteor], family: e2eFamily)
+    }
+
+    static let e2eBLEU = e2eMember(
+        "e2e-bleu", tool: "mteval-v13a-sig.pl BLEU", scale: .unit,
+        convention: "mteval-v13a BLEU on raw text: its tokenization, A-Z lower-cased, closest reference length, the script's smoothing")
+    static let e2eNIST = e2eMember(
+        "e2e-nist", tool: "mteval-v13a-sig.pl NIST", scale: .unbounded,
+        convention: "mteval-v13a NIST on raw text: 5-grams, information weights over all references, length penalty against words per non-empty reference")
+    static let e2eMETEOR = e2eMember(
+        "e2e-meteor", tool: "pycocoevalcap Meteor: meteor-1.5.jar", scale: .unit,
+        convention: "METEOR 1.5 after Stanford PTB tokenization (lower-cased, punctuation dropped), corpus score from summed statistics")
+    static let e2eROUGEL = e2eMember(
+        "e2e-rouge-l", tool: "pycocoevalcap Rouge", scale: .unit,
+        convention: "COCO ROUGE-L (beta 1.2) after Stanford PTB tokenization, mean over segments")
+    static let e2eCIDEr = e2eMember(
+        "e2e-cider", tool: "pycocoevalcap Cider", scale: .cider, convention: "CIDEr-D after Stanford PTB tokenization, mean over segments")
 
     // MARK: answers
 
