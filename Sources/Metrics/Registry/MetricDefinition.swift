@@ -49,15 +49,13 @@ public struct MetricInput: Sendable {
 /// What a metric computed on a corpus: the corpus score, each segment's score, and the flat sufficient statistics
 /// that the corpus score (and every bootstrap resample of it) is computed from.
 public struct MetricScores: Sendable {
-    public var name: String
     public var corpus: Double
     public var segments: [Double]
     public var statistics: SegmentStatistics
     public var corpusScore: CorpusScore
     public var signature: String
 
-    public init(name: String, segments: [Double], statistics: SegmentStatistics, corpusScore: @escaping CorpusScore, signature: String) {
-        self.name = name
+    public init(segments: [Double], statistics: SegmentStatistics, corpusScore: @escaping CorpusScore, signature: String) {
         self.segments = segments
         self.statistics = statistics
         self.corpusScore = corpusScore
@@ -66,8 +64,8 @@ public struct MetricScores: Sendable {
     }
 
     /// A metric whose corpus score is the mean of its segment scores.
-    public init(name: String, means: [Double], signature: String) {
-        self.init(name: name, segments: means, statistics: SegmentStatistics(means: means), corpusScore: meanOfSegments, signature: signature)
+    public init(means: [Double], signature: String) {
+        self.init(segments: means, statistics: SegmentStatistics(means: means), corpusScore: meanOfSegments, signature: signature)
     }
 }
 

@@ -55,7 +55,7 @@ public enum MetricRegistry {
         let stats = corpus.segmentStatistics(input.hypotheses.indices.map { (input.hypotheses[$0], input.references[$0]) })
         var flat = SegmentStatistics(width: 2 + 2 * corpus.maxOrder)
         for s in stats { flat.append(s.map(Double.init)) }
-        return MetricScores(name: "sacrebleu", segments: stats.map { sentence.score($0).score }, statistics: flat,
+        return MetricScores(segments: stats.map { sentence.score($0).score }, statistics: flat,
                             corpusScore: { sums in corpus.score(sums.map { Int($0) }).score }, signature: corpus.signature(nrefs: input.nrefs))
     }
 
@@ -66,7 +66,7 @@ public enum MetricRegistry {
     ) { input, settings, _ in
         let b = bleu(settings, effectiveOrder: true)
         let scores = b.segmentStatistics(input.hypotheses.indices.map { (input.hypotheses[$0], input.references[$0]) }).map { b.score($0).score }
-        return MetricScores(name: "sentence-bleu", means: scores, signature: b.signature(nrefs: input.nrefs))
+        return MetricScores(means: scores, signature: b.signature(nrefs: input.nrefs))
     }
 
     // MARK: rouge-score
@@ -78,7 +78,7 @@ public enum MetricRegistry {
             scale: .unit, settings: [.stem]
         ) { input, settings, _ in
             let scores = ROUGEL.scores(candidates: input.hypotheses, references: input.references, summaryLevel: summaryLevel, stem: settings.stem)
-            return MetricScores(name: name, means: scores.map(\.fmeasure), signature: "nrefs:\(input.nrefs)|" + ROUGEL.signature(stem: settings.stem))
+            return MetricScores(means: scores.map(\.fmeasure), signature: "nrefs:\(input.nrefs)|" + ROUGEL.signature(stem: settings.stem))
         }
     }
 
@@ -93,14 +93,14 @@ public enum MetricRegistry {
         scale: .unit, resources: [.meteor]
     ) { input, _, resources in
         let m = try METEOR(resources: try resources.require(resources.meteor, .meteor), texts: input.hypotheses + input.references.flatMap { $0 })
-        return meteorScores("meteor", m.score(hypotheses: input.hypotheses, references: input.references).statistics,
+        return meteorScores(m.score(hypotheses: input.hypotheses, references: input.references).statistics,
                             signature: "nrefs:\(input.nrefs)|" + METEOR.signature)
     }
 
-    static func meteorScores(_ name: String, _ stats: [METEOR.Statistics], signature: String) -> MetricScores {
+    static func meteorScores(_ stats: [METEOR.Statistics], signature: String) -> MetricScores {
         var flat = SegmentStatistics(width: METEOR.Statistics.width)
         for s in stats { flat.append(s.row) }
-        return MetricScores(name: name, segments: stats.map(\.score), statistics: flat,
+        return MetricScores(segments: stats.map(\.score), statistics: flat,
                             corpusScore: { METEOR.Statistics(row: $0).score }, signature: signature)
     }
 
@@ -110,7 +110,7 @@ public enum MetricRegistry {
         scale: .unit, resources: [.wordnet]
     ) { input, _, resources in
         let result = METEORNLTK(wordnet: try resources.require(resources.wordnet, .wordnet)).corpus(hypotheses: input.hypotheses, references: input.references)
-        return MetricScores(name: "meteor-nltk", means: result.segments, signature: "nrefs:\(input.nrefs)|" + METEORNLTK.signature)
+        return MetricScores(means: result.segments, signature: "nrefs:\(input.nrefs)|" + METEORNLTK.signature)
     }
 
     // MARK: COCO caption metrics on tokenized text
@@ -126,7 +126,7 @@ public enum MetricRegistry {
         scale: .cider, settings: [.lowercase]
     ) { input, settings, _ in
         let c = CIDEr(), text = folded(input, settings)
-        return MetricScores(name: "cider", means: c.score(hypotheses: text.hypotheses, references: text.references).segments,
+        return MetricScores(means: c.score(hypotheses: text.hypotheses, references: text.references).segments,
                             signature: "nrefs:\(input.nrefs)|" + c.signature + (settings.lowercase ? "|case:lc" : ""))
     }
 
@@ -136,7 +136,7 @@ public enum MetricRegistry {
         scale: .unit, settings: [.lowercase]
     ) { input, settings, _ in
         let text = folded(input, settings)
-        return MetricScores(name: "rouge-l-coco", means: CaptionROUGEL.corpus(hypotheses: text.hypotheses, references: text.references).segments,
+        return MetricScores(means: CaptionROUGEL.corpus(hypotheses: text.hypotheses, references: text.references).segments,
                             signature: "nrefs:\(input.nrefs)|" + CaptionROUGEL.signature + (settings.lowercase ? "|case:lc" : ""))
     }
 
@@ -153,13 +153,13 @@ public enum MetricRegistry {
         let nist: CorpusScore = { MTEval.nist(MTEval.Segment(row: $0)) }
         let tokenized = "nrefs:\(input.nrefs)|tok:ptb-corenlp-3.4.1+lc+nopunct|"
         return [
-            "e2e-bleu": MetricScores(name: "e2e-bleu", segments: s.mteval.map(MTEval.bleu), statistics: mteval, corpusScore: bleu,
+            "e2e-bleu": MetricScores(segments: s.mteval.map(MTEval.bleu), statistics: mteval, corpusScore: bleu,
                                      signature: "nrefs:\(input.nrefs)|" + MTEval().signature),
-            "e2e-nist": MetricScores(name: "e2e-nist", segments: s.mteval.map(MTEval.nist), statistics: mteval, corpusScore: nist,
+            "e2e-nist": MetricScores(segments: s.mteval.map(MTEval.nist), statistics: mteval, corpusScore: nist,
                                      signature: "nrefs:\(input.nrefs)|" + MTEval().signature),
-            "e2e-meteor": meteorScores("e2e-meteor", s.meteor, signature: tokenized + METEOR.signature),
-            "e2e-rouge-l": MetricScores(name: "e2e-rouge-l", means: s.rougeL, signature: tokenized + CaptionROUGEL.signature),
-            "e2e-cider": MetricScores(name: "e2e-cider", means: s.cider, signature: tokenized + CIDEr().signature),
+            "e2e-meteor": meteorScores(s.meteor, signature: tokenized + METEOR.signature),
+            "e2e-rouge-l": MetricScores(means: s.rougeL, signature: tokenized + CaptionROUGEL.signature),
+            "e2e-cider": MetricScores(means: s.cider, signature: tokenized + CIDEr().signature),
         ]
     }
 
@@ -195,7 +195,7 @@ public enum MetricRegistry {
                 let s = AnswerOverlap.score(prediction: input.hypotheses[i], golds: input.references[i], convention: convention)
                 return 100 * (exact ? s.em : s.f1)
             }
-            return MetricScores(name: name, means: scores,
+            return MetricScores(means: scores,
                                 signature: "nrefs:\(input.nrefs)|norm:lower+punct+articles|conv:\(convention.rawValue)|version:peftbench-1")
         }
     }
@@ -216,7 +216,7 @@ public enum MetricRegistry {
                 guard input.references[i].count == 1 else { throw MetricError("\(name) takes one reference per segment; segment \(i + 1) has \(input.references[i].count)") }
                 return GSM8KAccuracy.judge(output: input.hypotheses[i], reference: input.references[i][0], mode: mode).correct ? 100 : 0
             }
-            return MetricScores(name: name, means: scores, signature: "extract:\(mode.rawValue)|compare:numeric|version:peftbench-1")
+            return MetricScores(means: scores, signature: "extract:\(mode.rawValue)|compare:numeric|version:peftbench-1")
         }
     }
 

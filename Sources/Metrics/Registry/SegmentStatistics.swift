@@ -26,8 +26,6 @@ public struct SegmentStatistics: Sendable, Equatable {
         values += row
     }
 
-    public func row(_ i: Int) -> ArraySlice<Double> { values[(i * width)..<((i + 1) * width)] }
-
     /// Column sums of every row.
     public var sums: [Double] {
         var out = [Double](repeating: 0, count: width)
