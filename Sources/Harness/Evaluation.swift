@@ -71,7 +71,7 @@ public struct Prediction: Codable, Sendable, Equatable {
 /// Greedy (by default) batched generation over the evaluation examples with the task's settings.
 public enum Evaluation {
     public static func generate(model: LlamaModel, encoder: PromptEncoder, examples: [TaskExample], seq: Int,
-                                batch: Int, progress: (Int) -> Void = { _ in }) throws -> [Prediction] {
+                                batch: Int, progress: (Int) throws -> Void = { _ in }) throws -> [Prediction] {
         let settings = encoder.definition.generation
         let tokenizer = encoder.tokenizer
         let extra = (model.virtualTokens?.count ?? 0) + (model.keyValuePrefix?.count ?? 0)
@@ -105,7 +105,7 @@ public enum Evaluation {
                                         promptTruncated: prompts[index].truncated)
             }
             done += group.count
-            progress(done)
+            try progress(done)
         }
         return out.map { $0! }
     }

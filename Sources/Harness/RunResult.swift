@@ -7,12 +7,16 @@ import Metrics
 public struct RunResult: Codable, Sendable {
     public static let schemaVersion = "peftbench.run/1"
 
-    public enum Status: String, Codable, Sendable { case running, completed, diverged, failed }
+    /// `completed` and `diverged` are results; `failed` and `interrupted` are records of a run that did not finish
+    /// (a suite runs an interrupted run again; a failed one when asked to).
+    public enum Status: String, Codable, Sendable { case running, completed, diverged, failed, interrupted }
 
     public var schema = RunResult.schemaVersion
     public var runID: String
     public var status: Status
     public var error: String?
+    /// Why a run failed, when its process did not live to say: a signal, an exit code, a suite limit.
+    public var failure: Failure?
     public var spec: RunSpec
     public var method: MethodInfo
     public var budget: Budget
@@ -53,6 +57,19 @@ public struct RunResult: Codable, Sendable {
         /// True when the wall-clock limit ended training before `steps`.
         public var cutShort: Bool
         public var stepsRun: Int
+        /// The token budget the steps were derived from, when the spec gave one.
+        public var targetTokens: Int?
+    }
+
+    public struct Failure: Codable, Sendable, Equatable {
+        /// `error`, `exit code N`, `signal N (SIGNAME)`, `time limit` or `memory limit`.
+        public var cause: String
+        /// The last lines the run wrote to stderr.
+        public var stderrTail: [String]
+        public init(cause: String, stderrTail: [String]) {
+            self.cause = cause
+            self.stderrTail = stderrTail
+        }
     }
 
     public struct DataFile: Codable, Sendable {

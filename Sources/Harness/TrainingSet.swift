@@ -27,22 +27,45 @@ public struct TrainingSet {
 
     /// Indices of the sequences of every step: `steps` × `batch`, epoch after epoch.
     public func order(steps: Int, batch: Int, task: String) -> [[Int]] {
-        var random = RandomGenerator.derived(seed: seed, stream: "data-order/\(task)")
+        var order = DataOrder(set: self, task: task)
+        return (0..<steps).map { _ in order.next(batch: batch) }
+    }
+
+    /// The fewest steps of the order whose sequences hold at least `tokens` tokens: a token budget made into steps,
+    /// the same for every method of the task.
+    public func steps(toReach tokens: Int, batch: Int, task: String) -> Int {
+        var order = DataOrder(set: self, task: task)
+        var steps = 0, total = 0
+        while total < tokens {
+            total += order.next(batch: batch).reduce(0) { $0 + sequences[$1].tokens.count }
+            steps += 1
+        }
+        return steps
+    }
+
+    /// The seeded visiting order, one step at a time: a fresh shuffle of every sequence each epoch.
+    struct DataOrder {
+        let count: Int
+        var random: RandomGenerator
         var pool: [Int] = []
-        var out: [[Int]] = []
-        for _ in 0..<steps {
+
+        init(set: TrainingSet, task: String) {
+            count = set.sequences.count
+            random = RandomGenerator.derived(seed: set.seed, stream: "data-order/\(task)")
+        }
+
+        mutating func next(batch: Int) -> [Int] {
             var step: [Int] = []
             for _ in 0..<batch {
                 if pool.isEmpty {
-                    pool = Array(sequences.indices)
+                    pool = Array(0..<count)
                     for i in stride(from: pool.count - 1, to: 0, by: -1) { pool.swapAt(i, Int(random.next() % UInt64(i + 1))) }
                     pool.reverse()
                 }
                 step.append(pool.removeLast())
             }
-            out.append(step)
+            return step
         }
-        return out
     }
 
     public func batch(_ indices: [Int], padID: Int32) -> TokenBatch {

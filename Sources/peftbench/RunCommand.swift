@@ -5,91 +5,95 @@ import Harness
 import Report
 import Methods
 
-/// The options that make up a run's spec; a YAML config gives them too, and a flag given here wins over it.
+/// The options that make up a run's spec: a YAML config, then one flag per run-spec key (`RunSpecKey.all`:
+/// `--steps 10`, `--eval-limit=16`), then `--param NAME=VALUE`; a flag given here wins over the config.
 struct RunSpecOptions: ParsableArguments {
     @Option(help: "A YAML run config (the keys of result.json's spec); flags given here override it.") var config: String?
-    @Option(help: "smollm2-135m, a .gguf file, a Hugging Face folder, or tiny.") var model: String?
-    @Option(help: "Optimizer steps (the budget).") var steps: Int?
-    @Option(help: "Examples per step.") var batch: Int?
-    @Option(help: "Maximum tokens per training example.") var seq: Int?
-    @Option(help: "Seed of the data order, initialisations and dropout.") var seed: UInt64?
-    @Option(help: "Peak learning rate (default: the method's).") var learningRate: Float?
-    @Option(help: "constant, linear or cosine (after warm-up).") var schedule: String?
-    @Option(help: "Warm-up steps (default: a tenth of the steps).") var warmupSteps: Int?
-    @Option(help: "Evaluation examples (default: the task's eval_limit).") var evalLimit: Int?
-    @Option(help: "validation or test.") var evalSplit: String?
-    @Option(help: "Sequences generated together.") var evalBatch: Int?
-    @Option(help: "Stop training after this many seconds (recorded in the result).") var wallClockLimit: Double?
-    @Option(help: "A text file, one probe text per line, for forgetting (default: texts sampled from the base model).")
-    var forgettingCorpus: String?
-    @Option(help: "Examples per forgetting probe set (0: no forgetting measurement).") var forgettingExamples: Int?
     @OptionGroup var parameters: MethodParameters
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Run keys as flags (listed below).", visibility: .hidden))
+    var keyFlags: [String] = []
 
-    /// The spec of `task` × `method` from the config file and the flags.
-    func spec(task: String?, method: String?) throws -> RunSpec {
-        var spec: RunSpec
-        if let config {
-            do { spec = try RunSpec.load(yaml: config) } catch { throw ValidationError("\(error)") }
-            if let task { spec.task = task }
-            if let method { spec.method = method }
-        } else {
-            guard let task, let method else { throw ValidationError("--task and --method are needed (or a --config that names them)") }
-            spec = RunSpec(task: task, method: method)
+    /// The run keys given as flags, in order; an unknown flag or a flag without a value is an error naming it.
+    func flagValues() throws -> [(key: RunSpecKey, value: String)] {
+        var out: [(RunSpecKey, String)] = []
+        var i = 0
+        while i < keyFlags.count {
+            let word = keyFlags[i]
+            let (flag, inline) = word.firstIndex(of: "=").map { (String(word[..<$0]), String(word[word.index(after: $0)...]) as String?) } ?? (word, nil)
+            guard let key = RunSpecKey.forFlag(flag), key.name != "params" else {
+                throw ValidationError("unknown option '\(flag)' (run keys: \(RunSpecKey.all.filter { $0.name != "params" }.map(\.flag).joined(separator: " ")))")
+            }
+            if let inline {
+                out.append((key, inline))
+                i += 1
+            } else {
+                guard i + 1 < keyFlags.count else { throw ValidationError("\(flag) needs a value (\(key.valueName))") }
+                out.append((key, keyFlags[i + 1]))
+                i += 2
+            }
         }
-        if let model { spec.model = model }
-        if let steps { spec.steps = steps }
-        if let batch { spec.batch = batch }
-        if let seq { spec.seq = seq }
-        if let seed { spec.seed = seed }
-        if let learningRate { spec.learningRate = learningRate }
-        if let schedule { spec.schedule = schedule }
-        if let warmupSteps { spec.warmupSteps = warmupSteps }
-        if let evalLimit { spec.evalLimit = evalLimit }
-        if let evalSplit { spec.evalSplit = evalSplit }
-        if let evalBatch { spec.evalBatch = evalBatch }
-        if let wallClockLimit { spec.wallClockLimit = wallClockLimit }
-        if let forgettingCorpus { spec.forgettingCorpus = forgettingCorpus }
-        if let forgettingExamples { spec.forgettingExamples = forgettingExamples }
+        return out
+    }
+
+    /// The spec of `task` × `method` from the config file and the flags (`task`/`method` given here win).
+    func spec(task: String? = nil, method: String? = nil) throws -> RunSpec {
+        var spec = RunSpec(task: "", method: "")
+        do {
+            if let config { spec = try RunSpec.load(yaml: config) }
+            for (key, value) in try flagValues() { try key.parse(&spec, value) }
+        } catch let error as RunError { throw ValidationError("\(error)") }
+        if let task { spec.task = task }
+        if let method { spec.method = method }
+        guard !spec.task.isEmpty, !spec.method.isEmpty else {
+            throw ValidationError("--task and --method are needed (or a --config that names them)")
+        }
         for (k, v) in try parameters.parsed() { spec.params[k] = v }
         do { try spec.validate() } catch { throw ValidationError("\(error)") }
         return spec
     }
 }
 
-/// Where runs go and how they report progress.
+/// Where runs go.
 struct RunPlaceOptions: ParsableArguments {
     @Option(help: "Folder of runs; each run writes <out>/<run id>/.") var out = "runs"
-    @Option(help: "The task definitions folder.") var tasksDir = "tasks"
+    @OptionGroup var home: HomeOptions
     @Flag(help: "Run again even when a completed result exists.") var force = false
     @Flag(help: "Also save the tuned model's parameters (model.safetensors); by default only the adapter is kept.") var saveModel = false
 
-    func runnerOptions() -> Runner.Options {
+    func runnerOptions() throws -> Runner.Options {
         var o = Runner.Options(cacheFolder: ModelStore.cacheDirectory)
-        o.tasksFolder = tasksDir
+        o.tasksFolder = try home.tasksFolder()
         o.outFolder = out
         o.force = force
         o.saveModel = saveModel
-        o.interactive = isatty(STDERR_FILENO) != 0
+        o.shouldStop = { Interruption.signal != nil }
         return o
     }
 }
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Train one method on one task under a fixed budget, evaluate, and write the run's files.")
+        commandName: "run", abstract: "Train one method on one task under a fixed budget, evaluate, and write the run's files.",
+        discussion: "Run keys, as flags (a YAML --config takes the same keys):\n" + RunSpecKey.flagHelp)
     @OptionGroup var runtime: RuntimeOptions
-    @Option(help: "The task (peftbench tasks list).") var task: String?
-    @Option(help: "The method (peftbench methods list).") var method: String?
     @OptionGroup var specOptions: RunSpecOptions
     @OptionGroup var place: RunPlaceOptions
 
     func run() throws {
         runtime.apply()
-        let spec = try specOptions.spec(task: task, method: method)
-        let runner = Runner(spec: spec, options: place.runnerOptions())
-        let result = try runner.run()
+        let spec = try specOptions.spec()
+        Interruption.install()
+        var options = try place.runnerOptions()
+        let view = RunProgressView(runID: spec.runID, steps: spec.steps)
+        options.onEvent = { view.show($0) }
+        let runner = Runner(spec: spec, options: options)
+        let result: RunResult
+        do { result = try runner.run() } catch is RunInterrupted {
+            FileHandle.standardError.write(Data("\(spec.runID): interrupted; the same command runs it again\n".utf8))
+            throw ExitCode(Interruption.exitCode)
+        }
         print(runner.folder)
-        if result.status != .completed {
+        if !result.status.isResult {
             throw ValidationError("\(spec.runID): \(result.status.rawValue)\(result.error.map { ": \($0)" } ?? "")")
         }
     }

@@ -9,19 +9,16 @@ struct TasksCommand: ParsableCommand {
                       TasksDownloadCommand.self])
 }
 
-/// Where the task definitions are.
-struct TasksFolderOption: ParsableArguments {
-    @Option(help: "The task definitions folder; relative data paths in it resolve against its parent.")
-    var tasksDir = "tasks"
-
-    func catalog() throws -> TaskCatalog { try TaskCatalog(folder: tasksDir) }
+extension HomeOptions {
+    /// The task definitions; relative data paths in them resolve against the folder's parent.
+    func catalog() throws -> TaskCatalog { try TaskCatalog(folder: try tasksFolder()) }
 }
 
 extension TaskFormat: ExpressibleByArgument {}
 
 struct TasksListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "The defined tasks and which data each split would read.")
-    @OptionGroup var folder: TasksFolderOption
+    @OptionGroup var folder: HomeOptions
     @Flag(help: "Print JSON.") var json = false
 
     struct Row: Encodable {
@@ -98,7 +95,7 @@ enum InspectValue: Encodable, CustomStringConvertible {
 struct TasksShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Print a task's examples as the model sees them: prompt, target and references.")
-    @OptionGroup var folder: TasksFolderOption
+    @OptionGroup var folder: HomeOptions
     @Argument(help: "The task name.") var task: String
     @Option(help: "train, validation or test.") var split = "validation"
     @Option(help: "How many examples.") var limit = 3
