@@ -58,10 +58,18 @@ let package = Package(
         ], swiftSettings: numericFlags),
         // The static HTML report: an index of runs per task and a page per run.
         .target(name: "Report", dependencies: ["Harness", "Metrics", .product(name: "Plot", package: "Plot")]),
+        // prctl(PR_SET_PDEATHSIG), which Swift cannot call directly (it is variadic): a run's process dies with its suite.
+        .systemLibrary(name: "CProcessControl"),
+        // Suites: files of tasks × methods × seeds, runs in child processes under limits, claims, shards, summaries,
+        // estimates, Slurm job arrays.
+        .target(name: "Suite", dependencies: [
+            "Harness", "Methods", "Tasks", "Checkpoints", "Report", .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(
             name: "peftbench",
             dependencies: [
                 "Engine", "Model", "Training", "Tokenizer", "Checkpoints", "Methods", "Metrics", "Tasks", "Harness", "Report",
+                "Suite", "CProcessControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: numericFlags

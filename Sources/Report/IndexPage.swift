@@ -5,6 +5,7 @@ import Plot
 /// `index.html`: one table per task, a row per run, sorted by method.
 struct IndexPage {
     let runs: [ReportWriter.LoadedRun]
+    var labels: [String: String] = [:]
 
     func render() -> String {
         let results = runs.compactMap(\.result)
@@ -17,7 +18,7 @@ struct IndexPage {
                 .p(.class("muted"), .text("\(results.count) run\(results.count == 1 ? "" : "s") over \(tasks.count) task\(tasks.count == 1 ? "" : "s"). "
                     + "Scores are point estimates with bootstrap 95% intervals below them; each method trained under the budget in its row.")),
                 .forEach(tasks) { task in
-                    table(task: task, results: results.filter { $0.spec.task == task }.sorted { ($0.spec.method, $0.runID) < ($1.spec.method, $1.runID) })
+                    table(task: task, results: results.filter { $0.spec.task == task }.sorted { (labels[$0.runID] ?? $0.spec.method, $0.spec.seed, $0.runID) < (labels[$1.runID] ?? $1.spec.method, $1.spec.seed, $1.runID) })
                 },
                 .if(!unreadable.isEmpty, .group(
                     .h2("Unreadable run folders"),
@@ -52,7 +53,7 @@ struct IndexPage {
 
     func row(_ r: RunResult, metricNames: [String], probes: [String]) -> Node<HTML.TableContext> {
         .tr(
-            .td(.a(.href("runs/" + RunPage.fileName(r.runID)), .untrusted(r.spec.method))),
+            .td(.a(.href("runs/" + RunPage.fileName(r.runID)), .untrusted(labels[r.runID] ?? r.spec.method))),
             .td(.class("status-\(r.status.rawValue)"), .text(r.status.rawValue), .if(r.budget.cutShort, .span(.class("ci"), .text("cut short")))),
             .forEach(metricNames) { name in
                 if let m = r.metrics.first(where: { $0.name == name }) {

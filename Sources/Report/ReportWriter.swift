@@ -7,10 +7,16 @@ import Harness
 public struct ReportWriter {
     public let runsFolder: String
     public let outFolder: String
+    /// Only these runs (a suite's), when given; otherwise every run folder.
+    public let only: Set<String>?
+    /// A name per run id to show instead of the method's (a suite's method entry, such as a variant's name).
+    public let labels: [String: String]
 
-    public init(runsFolder: String, outFolder: String) {
+    public init(runsFolder: String, outFolder: String, only: Set<String>? = nil, labels: [String: String] = [:]) {
         self.runsFolder = runsFolder
         self.outFolder = outFolder
+        self.only = only
+        self.labels = labels
     }
 
     /// A run's files as the report reads them; `problem` says why a folder could not be read.
@@ -27,7 +33,7 @@ public struct ReportWriter {
         guard fm.fileExists(atPath: runsFolder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw RunError("\(runsFolder): no such runs folder")
         }
-        let names = try fm.contentsOfDirectory(atPath: runsFolder).filter { !$0.hasPrefix(".") }.sorted()
+        let names = try fm.contentsOfDirectory(atPath: runsFolder).filter { !$0.hasPrefix(".") && only?.contains($0) != false }.sorted()
         return names.compactMap { name in
             let folder = (runsFolder as NSString).appendingPathComponent(name)
             guard fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
@@ -56,7 +62,7 @@ public struct ReportWriter {
             try save(page, (pages as NSString).appendingPathComponent(RunPage.fileName(result.runID)))
         }
         let index = (outFolder as NSString).appendingPathComponent("index.html")
-        try save(IndexPage(runs: runs).render(), index)
+        try save(IndexPage(runs: runs, labels: labels).render(), index)
         return index
     }
 

@@ -30,4 +30,8 @@ public enum RunFolders {
         }
         guard rename(work, target) == 0 else { throw RunError("\(target): cannot move the run into place (\(String(cString: strerror(errno))))") }
     }
+
+    public static func removeIfEmpty(_ folder: String) {
+        rmdir(folder)
+    }
 }

@@ -23,6 +23,8 @@ struct RunPlan {
     let probes: [ProbeSet]
     let baseNLL: [(mean: Double, tokens: Int)]
     var result: RunResult
+    /// When the run started, for its wall time.
+    var clock = Date()
 
     static func make(spec: RunSpec, options: Runner.Options, started: String) throws -> RunPlan {
         let catalog: TaskCatalog

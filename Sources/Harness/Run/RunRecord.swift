@@ -19,6 +19,7 @@ enum RunRecord {
         if let predictions { try RunFiles.writePredictions(predictions, folder: folder) }
         if result.status == .running { result.status = .completed }
         result.finishedAt = Runner.timestamp()
+        result.cost.wallSeconds = Date().timeIntervalSince(plan.clock)
         try RunFiles.writeResult(result, folder: folder)
         options.onEvent(.finished(status: result.status.rawValue,
                                   summary: result.metrics.map { String(format: "%@ %.2f", $0.name, $0.score) }.joined(separator: ", ")))

@@ -46,12 +46,16 @@ public final class Runner {
             options.onEvent(.finished(status: done.status.rawValue, summary: "already done, kept (pass --force to run again)"))
             return done
         }
+        // A suite hands over a fresh folder of its own (holding the run's stderr); a lone run makes one.
         let work = options.workFolder ?? RunFolders.privateWorkFolder(out: options.outFolder, runID: spec.runID)
-        try RunFolders.makeEmpty(work)
+        if options.workFolder == nil { try RunFolders.makeEmpty(work) }
         var partial: RunResult?
         do {
             let result = try execute(in: work) { partial = $0 }
-            if options.workFolder == nil { try RunFolders.publish(work, as: folder) }
+            if options.workFolder == nil {
+                try RunFolders.publish(work, as: folder)
+                RunFolders.removeIfEmpty((work as NSString).deletingLastPathComponent)
+            }
             return result
         } catch let error as SetupError {
             try? FileManager.default.removeItem(atPath: work)
@@ -74,7 +78,9 @@ public final class Runner {
     static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
 
     private func execute(in work: String, _ checkpoint: (RunResult) -> Void) throws -> RunResult {
-        let plan = try RunPlan.make(spec: spec, options: options, started: Self.timestamp())
+        let clock = Date()
+        var plan = try RunPlan.make(spec: spec, options: options, started: Self.timestamp())
+        plan.clock = clock
         checkpoint(plan.result)
         options.onEvent(.planned(runID: spec.runID, steps: plan.result.budget.steps, evaluationExamples: plan.evalExamples.count))
 

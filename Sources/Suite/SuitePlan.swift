@@ -1,0 +1,102 @@
+import Checkpoints
+import Foundation
+import Harness
+import Methods
+import Tasks
+
+/// One run of a suite: its spec, the method entry it came from, and its sweep point.
+public struct SuiteRun: Sendable {
+    public var spec: RunSpec
+    public var label: String
+    public var sweepPoint: [String: String]
+    public var runID: String
+}
+
+/// A suite expanded into its runs, in suite order (task, method, seed, sweep point).
+public struct SuitePlan {
+    public let file: SuiteFile
+    public let runs: [SuiteRun]
+
+    public init(file: SuiteFile) throws {
+        self.file = file
+        var runs: [SuiteRun] = []
+        var seen: [String: String] = [:]
+        let points = Self.sweepPoints(file.sweep)
+        for task in file.tasks {
+            for method in file.methods {
+                for seed in file.seeds {
+                    for point in points {
+                        var spec = RunSpec(task: task.name, method: method.method)
+                        do {
+                            try file.base.apply(to: &spec)
+                            try task.layer.apply(to: &spec)
+                            try method.layer.apply(to: &spec)
+                            spec.seed = seed
+                            for (key, value) in point {
+                                if key.hasPrefix("params.") { spec.params[String(key.dropFirst(7))] = value } else { try RunSpecKey.byName[key]!.parse(&spec, value) }
+                            }
+                            try spec.validate()
+                        } catch {
+                            throw RunError("\(file.path): \(task.name) × \(method.label) × seed \(seed): \(error)")
+                        }
+                        let where_ = "\(task.name) × \(method.label) × seed \(seed)\(point.isEmpty ? "" : " × \(Self.describe(point))")"
+                        if let other = seen[spec.runID] {
+                            throw RunError("\(file.path): \(where_) is the same run as \(other)")
+                        }
+                        seen[spec.runID] = where_
+                        runs.append(SuiteRun(spec: spec, label: method.label, sweepPoint: Dictionary(uniqueKeysWithValues: point),
+                                             runID: spec.runID))
+                    }
+                }
+            }
+        }
+        self.runs = runs
+    }
+
+    private static func sweepPoints(_ axes: [(key: String, values: [String])]) -> [[(String, String)]] {
+        axes.reduce([[]]) { points, axis in points.flatMap { p in axis.values.map { p + [(axis.key, $0)] } } }
+    }
+
+    static func describe(_ point: [(String, String)]) -> String { point.map { "\($0.0)=\($0.1)" }.joined(separator: ", ") }
+
+    /// Shard `index` of `count` (0-based): the runs whose position in run-id order is `index` modulo `count`. The
+    /// shards are disjoint, their union is the suite, and the split depends on the run ids alone.
+    public func shard(_ index: Int, of count: Int) -> [SuiteRun] {
+        let mine = Set(runs.map(\.runID).sorted().enumerated().filter { $0.offset % count == index }.map(\.element))
+        return runs.filter { mine.contains($0.runID) }
+    }
+
+    /// Everything that would fail every run alike, checked before the first run: the tasks and their data, the
+    /// methods and their options, the models, the metrics' resources.
+    public func preflight(tasksFolder: String) throws {
+        let catalog: TaskCatalog
+        do { catalog = try TaskCatalog(folder: tasksFolder) } catch { throw SetupError("\(error)") }
+        var metrics = Set<String>()
+        for task in file.tasks {
+            let definition: TaskDefinition
+            do { definition = try catalog.definition(task.name) } catch { throw SetupError("\(file.path):\(task.line.map(String.init) ?? "?"): \(error)") }
+            metrics.formUnion(definition.metrics)
+            let splits = Set(runs.filter { $0.spec.task == task.name }.map(\.spec.evalSplit)).union(["train"])
+            for split in splits.sorted() {
+                do {
+                    let data = try definition.resolve(split: split, root: catalog.root)
+                    _ = try definition.format.load(data.path, options: definition.options)
+                } catch { throw SetupError("\(task.name) (\(split)): \(error)") }
+            }
+        }
+        for method in file.methods {
+            let runsOfMethod = runs.filter { $0.label == method.label }
+            do {
+                let m = try MethodRegistry.method(named: method.method)
+                var checked = Set<String>()
+                for run in runsOfMethod where checked.insert("\(run.spec.params.sorted { $0.key < $1.key })").inserted {
+                    _ = try MethodConfig(method: method.method, options: m.options, overrides: run.spec.params)
+                }
+            } catch { throw SetupError("\(file.path):\(method.line.map(String.init) ?? "?"): methods: \(method.label): \(error)") }
+        }
+        for model in Set(runs.map(\.spec.model)).sorted() {
+            do { _ = try ModelStore.resolvePath(model) } catch { throw SetupError("\(error)") }
+        }
+        do { _ = try TaskScoring.resources(for: metrics.sorted()) } catch { throw SetupError("\(error)") }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import Harness
+import Report
+
+/// Runs a suite's runs (or one shard's), each in its own process under the suite's limits, claiming each run first
+/// so that shards and concurrent suites on one folder never run the same run; rewrites `suite.json` after every
+/// run and writes the report at the end. Killed at any moment, the same command continues: finished runs are kept,
+/// an interrupted run starts again in a fresh folder.
+public final class SuiteRunner {
+    public struct Options {
+        public var outFolder: String
+        public var tasksFolder: String
+        public var cacheFolder: String
+        /// 0-based shard index and count.
+        public var shard: (index: Int, count: Int)?
+        public var threads: Int?
+        /// Run failed runs again (by default a failed run is a result until asked).
+        public var retryFailed = false
+        /// Where the report goes; nil: no report.
+        public var reportFolder: String?
+        public var onEvent: (SuiteEvent) -> Void = { _ in }
+
+        public init(outFolder: String, tasksFolder: String, cacheFolder: String) {
+            self.outFolder = outFolder
+            self.tasksFolder = tasksFolder
+            self.cacheFolder = cacheFolder
+        }
+    }
+
+    /// How a suite invocation ended.
+    public struct Outcome {
+        public var ran: Int
+        public var failed: [String]
+        public var heldElsewhere: Int
+        public var summary: String
+        public var report: String?
+    }
+
+    /// The suite stopped on SIGINT/SIGTERM; the same command continues it.
+    public struct Interrupted: Error, CustomStringConvertible {
+        public var exitCode: Int32
+        public var description: String { "interrupted; the same command continues the suite" }
+    }
+
+    public let plan: SuitePlan
+    public let options: Options
+    private let claims: ClaimStore
+    private let heartbeatEvery = 5.0
+
+    public init(plan: SuitePlan, options: Options) {
+        self.plan = plan
+        self.options = options
+        claims = ClaimStore(outFolder: options.outFolder)
+    }
+
+    var shardName: String? { options.shard.map { "\($0.index)/\($0.count)" } }
+    var myRuns: [SuiteRun] { options.shard.map { plan.shard($0.index, of: $0.count) } ?? plan.runs }
+
+    public func overview() -> SuiteOverview {
+        let state = SuiteState(plan: plan, outFolder: options.outFolder, runs: myRuns)
+        let toRun = state.rows.filter { $0.state == .pending || $0.state == .interrupted || ($0.state == .failed && options.retryFailed) }
+        let estimate = SuiteEstimate(history: TimingHistory(cacheFolder: options.cacheFolder), threads: options.threads)
+        return SuiteOverview(total: state.rows.count, done: state.count(.done), failed: state.count(.failed), toRun: toRun.count,
+                             estimate: estimate.figure(toRun.map(\.run.spec)), shard: shardName)
+    }
+
+    public func run() throws -> Outcome {
+        try plan.preflight(tasksFolder: options.tasksFolder)
+        do { try FileManager.default.createDirectory(atPath: options.outFolder, withIntermediateDirectories: true) } catch {
+            throw SetupError("\(options.outFolder): cannot create the suite folder (\(error.localizedDescription))")
+        }
+        options.onEvent(.overview(overview()))
+        var history = TimingHistory(cacheFolder: options.cacheFolder)
+        var outcome = Outcome(ran: 0, failed: [], heldElsewhere: 0, summary: "", report: nil)
+        let runs = myRuns
+        for (position, run) in runs.enumerated() {
+            if Interruption.signal != nil { break }
+            let final = (options.outFolder as NSString).appendingPathComponent(run.runID)
+            if let record = try? RunFiles.readResult(folder: final), record.status.isResult || (record.status == .failed && !options.retryFailed) {
+                continue
+            }
+            let mine: Claim
+            switch try claims.acquire(run.runID, shard: shardName) {
+            case let .heldBy(holder):
+                outcome.heldElsewhere += 1
+                options.onEvent(.skipped(run, reason: "held by \(holder.host):\(holder.pid)"))
+                continue
+            case let .acquired(claim): mine = claim
+            }
+            // Finished by another process between the look above and the claim.
+            if let record = try? RunFiles.readResult(folder: final), record.status.isResult {
+                claims.release(mine)
+                continue
+            }
+            options.onEvent(.runStarted(run, position: position + 1, of: runs.count))
+            let record = try execute(run, claim: mine)
+            claims.release(mine)
+            guard let (result, seconds) = record else { continue }
+            outcome.ran += 1
+            if result.status == .failed { outcome.failed.append(run.runID) }
+            history.record(result, wallSeconds: seconds, threads: options.threads)
+            options.onEvent(.runFinished(run, status: result.status, detail: result.error ?? Self.metricLine(result), seconds: seconds))
+            outcome.summary = try writeSummary()
+            if let signal = Interruption.signal { throw Interrupted(exitCode: 128 + signal) }
+        }
+        outcome.summary = try writeSummary()
+        options.onEvent(.wrote(what: "summary", path: outcome.summary))
+        if let signal = Interruption.signal { throw Interrupted(exitCode: 128 + signal) }
+        if let folder = options.reportFolder {
+            outcome.report = try writeReport(to: folder)
+            options.onEvent(.wrote(what: "report", path: outcome.report!))
+        }
+        return outcome
+    }
+
+    /// Runs one claimed run in its own process and publishes its record; nil when the claim was lost to another
+    /// process (its record is that process' to write).
+    private func execute(_ run: SuiteRun, claim: Claim) throws -> (RunResult, Double)? {
+        let attempts = (options.outFolder as NSString).appendingPathComponent(".attempts")
+        let work = (attempts as NSString).appendingPathComponent("\(run.runID).\(ClaimStore.host).\(getpid())")
+        try RunFolders.makeEmpty(work)
+        // A killed attempt of this run (any process) left its folder; it is never read, only removed.
+        removeOtherAttempts(of: run.runID, keeping: work, in: attempts)
+        let specJSON = String(decoding: try JSONEncoder().encode(run.spec), as: UTF8.self)
+        var arguments = ["suite", "worker", "--spec", specJSON, "--work", work, "--out", options.outFolder, "--tasks-dir", options.tasksFolder]
+        if let threads = options.threads { arguments += ["--threads", String(threads)] }
+        let child = ChildRun(arguments: arguments, workFolder: work, limits: plan.file.limits)
+        var claim = claim
+        var lastBeat = Date()
+        var progress = Claim.Progress(phase: "loading")
+        child.onTick = { [claims, options, heartbeatEvery] event in
+            if let event {
+                options.onEvent(.run(run, event))
+                switch event {
+                case let .step(step, steps, loss, rate, _): progress = .init(phase: "training", step: step, steps: steps, loss: loss, tokensPerSecond: rate)
+                case let .evaluating(done, total): progress = .init(phase: "evaluating", step: done, steps: total)
+                case .planned: progress = .init(phase: "planned")
+                default: break
+                }
+                return true
+            }
+            guard Date().timeIntervalSince(lastBeat) >= heartbeatEvery else { return true }
+            lastBeat = Date()
+            return claims.refresh(&claim, progress: progress)
+        }
+        let outcome = try child.run()
+        if outcome.stoppedBy == .lostClaim {
+            try? FileManager.default.removeItem(atPath: work)
+            return nil
+        }
+        if case .exited(78) = outcome.exit {
+            let reason = child.stderrTail(1).last ?? "the run's setup failed"
+            try? FileManager.default.removeItem(atPath: work)
+            throw SetupError(reason)
+        }
+        var record = RunOutcomeRecord.make(run, child: child, outcome: outcome)
+        record.cost.wallSeconds = outcome.seconds
+        try RunFiles.writeResult(record, folder: work)
+        // Published only while the claim is still ours; the record replaces an earlier failed or interrupted one.
+        guard claims.refresh(&claim, progress: .init(phase: "publishing")) else {
+            try? FileManager.default.removeItem(atPath: work)
+            return nil
+        }
+        try RunFolders.publish(work, as: (options.outFolder as NSString).appendingPathComponent(run.runID))
+        return (record, outcome.seconds)
+    }
+
+    private func removeOtherAttempts(of runID: String, keeping work: String, in attempts: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: attempts)) ?? []
+        for name in names where name.hasPrefix(runID + ".") {
+            let path = (attempts as NSString).appendingPathComponent(name)
+            if path != work { try? FileManager.default.removeItem(atPath: path) }
+        }
+    }
+
+    @discardableResult
+    public func writeSummary() throws -> String {
+        try SuiteSummary(plan: plan, state: SuiteState(plan: plan, outFolder: options.outFolder)).write(outFolder: options.outFolder)
+    }
+
+    /// The report of the suite's runs (all shards'), not of whatever else the folder holds.
+    public func writeReport(to folder: String) throws -> String {
+        let labels = Dictionary(uniqueKeysWithValues: plan.runs.map { ($0.runID, $0.label) })
+        return try ReportWriter(runsFolder: options.outFolder, outFolder: folder, only: Set(labels.keys), labels: labels).write()
+    }
+
+    static func metricLine(_ result: RunResult) -> String {
+        result.metrics.map { String(format: "%@ %.2f", $0.name, $0.score) }.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Harness
+
+/// `suite.json`: the suite's state and, per task × method entry, the runs and seeds done with the mean and standard
+/// deviation of every metric and cost figure over them. Rewritten atomically after every run, so that a partial
+/// suite has a truthful partial summary.
+public struct SuiteSummary: Codable {
+    public static let schemaVersion = "peftbench.suite/1"
+
+    public struct Statistic: Codable, Equatable {
+        public var mean: Double
+        /// Sample standard deviation (n − 1); nil for a single run.
+        public var std: Double?
+        public var n: Int
+        public var scale: String?
+
+        init?(_ values: [Double], scale: String? = nil) {
+            let finite = values.filter(\.isFinite)
+            guard !finite.isEmpty else { return nil }
+            n = finite.count
+            mean = finite.reduce(0, +) / Double(n)
+            let m = mean
+            std = n > 1 ? (finite.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n - 1)).squareRoot() : nil
+            self.scale = scale
+        }
+    }
+
+    public struct Group: Codable {
+        public var task: String
+        public var method: String
+        public var methodName: String
+        public var runs: Int
+        public var done: Int
+        public var failed: Int
+        public var seedsDone: [UInt64]
+        public var metrics: [String: Statistic]
+        public var cost: [String: Statistic]
+        public var forgetting: [String: Statistic]
+    }
+
+    public struct RunEntry: Codable {
+        public var runID: String
+        public var task: String
+        public var method: String
+        public var seed: UInt64
+        public var sweep: [String: String]
+        public var state: SuiteState.State
+        public var error: String?
+        public var heldBy: String?
+    }
+
+    public var schema = SuiteSummary.schemaVersion
+    public var suite: String
+    public var file: String
+    public var fileSHA256: String
+    public var updatedAt: String
+    public var counts: [String: Int]
+    public var groups: [Group]
+    public var runs: [RunEntry]
+
+    public init(plan: SuitePlan, state: SuiteState) {
+        suite = plan.file.name
+        file = plan.file.path
+        fileSHA256 = plan.file.sha256
+        updatedAt = ISO8601DateFormatter().string(from: Date())
+        var counts = ["total": state.rows.count]
+        for s in [SuiteState.State.done, .failed, .interrupted, .running, .pending] { counts[s.rawValue] = state.count(s) }
+        self.counts = counts
+        runs = state.rows.map { row in
+            RunEntry(runID: row.run.runID, task: row.run.spec.task, method: row.run.label, seed: row.run.spec.seed, sweep: row.run.sweepPoint,
+                     state: row.state, error: row.result?.error,
+                     heldBy: row.claimLive ? row.claim.map { "\($0.host):\($0.pid)" } : nil)
+        }
+        var groups: [Group] = []
+        for task in plan.file.tasks {
+            for method in plan.file.methods {
+                let rows = state.rows.filter { $0.run.spec.task == task.name && $0.run.label == method.label }
+                let done = rows.filter { $0.state == .done }.compactMap(\.result)
+                let completed = done.filter { $0.status == .completed }
+                func stat(_ values: [Double], _ scale: String? = nil) -> Statistic? { Statistic(values, scale: scale) }
+                var metrics: [String: Statistic] = [:]
+                for name in Set(completed.flatMap { $0.metrics.map(\.name) }) {
+                    let ms = completed.compactMap { $0.metrics.first { $0.name == name } }
+                    metrics[name] = stat(ms.map(\.score), ms.first?.scale)
+                }
+                var forgetting: [String: Statistic] = [:]
+                for probe in Set(completed.flatMap { $0.forgetting.map(\.probe) }) {
+                    forgetting[probe] = stat(completed.compactMap { $0.forgetting.first { $0.probe == probe }?.delta })
+                }
+                let costFigures: [(String, (RunResult) -> Double?)] = [
+                    ("trainable_parameters", { Double($0.cost.trainableParameters) }),
+                    ("peak_rss_bytes", { $0.cost.peakRSSBytes.map(Double.init) }),
+                    ("training_seconds", { $0.cost.trainingSeconds }),
+                    ("tokens_per_second", { $0.cost.tokensPerSecond }),
+                    ("training_flops", { $0.cost.trainingFLOPs }),
+                    ("adapter_bytes", { $0.cost.adapterBytes.map(Double.init) }),
+                    ("evaluation_seconds", { $0.cost.evaluationSeconds }),
+                    ("wall_seconds", { $0.cost.wallSeconds }),
+                    ("final_loss", { $0.lossCurve.last?.loss }),
+                ]
+                var cost: [String: Statistic] = [:]
+                for (name, value) in costFigures { cost[name] = stat(completed.compactMap(value)) }
+                groups.append(Group(task: task.name, method: method.label, methodName: method.method, runs: rows.count, done: done.count,
+                                    failed: rows.filter { $0.state == .failed }.count, seedsDone: Array(Set(done.map(\.spec.seed))).sorted(),
+                                    metrics: metrics, cost: cost, forgetting: forgetting))
+            }
+        }
+        self.groups = groups
+    }
+
+    /// Writes `<out>/suite.json` atomically; returns its path.
+    @discardableResult
+    public func write(outFolder: String) throws -> String {
+        let path = (outFolder as NSString).appendingPathComponent("suite.json")
+        try RunFiles.write(try RunFiles.encoder().encode(self) + Data("\n".utf8), to: path)
+        return path
+    }
+}
