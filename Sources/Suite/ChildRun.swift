@@ -169,13 +169,19 @@ final class ChildRun {
         return line.split(separator: " ").compactMap { Int($0) }.first.map { $0 * 1024 }
     }
 
-    /// The last lines of the child's stderr, for the record of a run that died.
+    /// The last lines of the child's stderr, for the record of a run that died. When the Swift runtime printed a
+    /// crash report, the lines before it, its first line and the top of the crashed thread's stack (the registers and
+    /// images that end the report say little; the whole report stays in the run's `stderr.log`).
     func stderrTail(_ count: Int = 20) -> [String] {
         guard let data = FileManager.default.contents(atPath: stderrPath) else { return [] }
-        let text = String(decoding: data.suffix(16384), as: UTF8.self)
-        return text.split(separator: "\n", omittingEmptySubsequences: true).suffix(count).map { line in
-            // Progress lines rewritten with \r show as their last state.
-            String(line.split(separator: "\r").last ?? "")
+        let text = String(decoding: data.suffix(262_144), as: UTF8.self)
+        // Progress lines rewritten with \r show as their last state.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map { String($0.split(separator: "\r").last ?? "") }
+        if let crash = lines.firstIndex(where: { $0.contains("Program crashed") }) {
+            let before = lines[max(0, crash - count / 2)..<crash]
+            let stack = lines[(crash + 1)...].prefix(count / 2)
+            return Array(before) + [lines[crash]] + Array(stack)
         }
+        return Array(lines.suffix(count))
     }
 }

@@ -13,6 +13,11 @@ public struct SuiteFile {
         public var values: [(key: String, value: String)] = []
         public var params: [String: String] = [:]
 
+        public init(values: [(key: String, value: String)] = [], params: [String: String] = [:]) {
+            self.values = values
+            self.params = params
+        }
+
         func apply(to spec: inout RunSpec) throws {
             for (key, value) in values { try RunSpecKey.byName[key]!.parse(&spec, value) }
             for (k, v) in params { spec.params[k] = v }
@@ -40,6 +45,12 @@ public struct SuiteFile {
         public var memory: Int?
         /// Threads each run uses (and CPUs a Slurm task asks for).
         public var threads: Int?
+
+        public init(wallClock: Double? = nil, memory: Int? = nil, threads: Int? = nil) {
+            self.wallClock = wallClock
+            self.memory = memory
+            self.threads = threads
+        }
     }
 
     public var path: String
@@ -58,6 +69,20 @@ public struct SuiteFile {
                                           "weight_decay", "wall_clock_limit"]
     static let evaluationKeys: Set<String> = ["eval_limit", "eval_batch", "eval_split", "forgetting_examples", "forgetting_corpus"]
     static let topKeys = ["name", "description", "model", "tasks", "methods", "seeds", "budget", "evaluation", "run", "limits", "sweep"]
+
+    /// A suite made on the command line (`compare`: one task, several methods).
+    public init(name: String, tasks: [String], methods: [(label: String, method: String, layer: Layer)], base: Layer, seeds: [UInt64],
+                limits: Limits = Limits()) {
+        path = "(\(name))"
+        self.name = name
+        sha256 = ""
+        self.base = base
+        self.tasks = tasks.map { Task(name: $0, layer: Layer(), line: nil) }
+        self.methods = methods.map { Method(label: $0.label, method: $0.method, layer: $0.layer, line: nil) }
+        self.seeds = seeds
+        self.limits = limits
+        sweep = []
+    }
 
     public init(path: String) throws {
         let source = try YAMLSource(path: path)

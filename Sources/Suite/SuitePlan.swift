@@ -84,15 +84,21 @@ public struct SuitePlan {
                 } catch { throw SetupError("\(task.name) (\(split)): \(error)") }
             }
         }
+        // Options are checked by installing each method, as configured, on the built-in tiny model: the same checks
+        // a run makes, in milliseconds.
         for method in file.methods {
-            let runsOfMethod = runs.filter { $0.label == method.label }
-            do {
-                let m = try MethodRegistry.method(named: method.method)
-                var checked = Set<String>()
-                for run in runsOfMethod where checked.insert("\(run.spec.params.sorted { $0.key < $1.key })").inserted {
-                    _ = try MethodConfig(method: method.method, options: m.options, overrides: run.spec.params)
+            var checked = Set<String>()
+            for run in runs where run.label == method.label && checked.insert("\(run.spec.params.sorted { $0.key < $1.key })").inserted {
+                do {
+                    let tiny = try ModelStore.load("tiny")
+                    let tokenizer = tiny.tokenizer
+                    let overrides = try MethodRegistry.withRunLength(run.spec.params, method: method.method, steps: run.spec.steps)
+                    _ = try MethodRegistry.apply(method.method, to: tiny.model, overrides: overrides,
+                                                 context: MethodContext(seed: 0, tokenize: { tokenizer?.encode($0) ?? [] }))
+                } catch {
+                    throw SetupError("\(file.path):\(method.line.map(String.init) ?? "?"): methods: \(method.label): \(error)")
                 }
-            } catch { throw SetupError("\(file.path):\(method.line.map(String.init) ?? "?"): methods: \(method.label): \(error)") }
+            }
         }
         for model in Set(runs.map(\.spec.model)).sorted() {
             do { _ = try ModelStore.resolvePath(model) } catch { throw SetupError("\(error)") }

@@ -88,15 +88,15 @@ public struct SuiteSummary: Codable {
                     forgetting[probe] = stat(completed.compactMap { $0.forgetting.first { $0.probe == probe }?.delta })
                 }
                 let costFigures: [(String, (RunResult) -> Double?)] = [
-                    ("trainable_parameters", { Double($0.cost.trainableParameters) }),
-                    ("peak_rss_bytes", { $0.cost.peakRSSBytes.map(Double.init) }),
-                    ("training_seconds", { $0.cost.trainingSeconds }),
-                    ("tokens_per_second", { $0.cost.tokensPerSecond }),
-                    ("training_flops", { $0.cost.trainingFLOPs }),
-                    ("adapter_bytes", { $0.cost.adapterBytes.map(Double.init) }),
-                    ("evaluation_seconds", { $0.cost.evaluationSeconds }),
-                    ("wall_seconds", { $0.cost.wallSeconds }),
-                    ("final_loss", { $0.lossCurve.last?.loss }),
+                    ("trainableParameters", { Double($0.cost.trainableParameters) }),
+                    ("peakRSSBytes", { $0.cost.peakRSSBytes.map(Double.init) }),
+                    ("trainingSeconds", { $0.cost.trainingSeconds }),
+                    ("tokensPerSecond", { $0.cost.tokensPerSecond }),
+                    ("trainingFLOPs", { $0.cost.trainingFLOPs }),
+                    ("adapterBytes", { $0.cost.adapterBytes.map(Double.init) }),
+                    ("evaluationSeconds", { $0.cost.evaluationSeconds }),
+                    ("wallSeconds", { $0.cost.wallSeconds }),
+                    ("finalLoss", { $0.lossCurve.last?.loss }),
                 ]
                 var cost: [String: Statistic] = [:]
                 for (name, value) in costFigures { cost[name] = stat(completed.compactMap(value)) }

@@ -4,6 +4,7 @@ import Foundation
 import Harness
 import Report
 import Methods
+import Suite
 
 /// The options that make up a run's spec: a YAML config, then one flag per run-spec key (`RunSpecKey.all`:
 /// `--steps 10`, `--eval-limit=16`), then `--param NAME=VALUE`; a flag given here wins over the config.
@@ -33,6 +34,29 @@ struct RunSpecOptions: ParsableArguments {
             }
         }
         return out
+    }
+
+    /// The run keys given by the config file and the flags, as a suite layer (flags after the config, so they win).
+    func layer() throws -> SuiteFile.Layer {
+        var layer = SuiteFile.Layer()
+        do {
+            if let config {
+                let source = try YAMLSource(path: config)
+                var probe = RunSpec(task: "", method: "")
+                for e in try source.mapping(source.root, "the run config") {
+                    try probe.apply(key: e.key, keyNode: e.keyNode, value: e.value, from: source, context: "spec")
+                    if e.key != "params" { layer.values.append((e.key, try source.scalar(e.value, e.key))) }
+                }
+                layer.params = probe.params
+            }
+            var probe = RunSpec(task: "", method: "")
+            for (key, value) in try flagValues() {
+                try key.parse(&probe, value)
+                layer.values.append((key.name, value))
+            }
+        } catch let error as RunError { throw ValidationError("\(error)") }
+        for (k, v) in try parameters.parsed() { layer.params[k] = v }
+        return layer
     }
 
     /// The spec of `task` × `method` from the config file and the flags (`task`/`method` given here win).
@@ -102,32 +126,44 @@ struct RunCommand: ParsableCommand {
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Run several methods on one task under the same budget (resumable: completed runs are kept), then write the report.")
+        abstract: "Several methods on one task under the same budget: a one-task suite (resumable), then the report.",
+        discussion: "Run keys, as flags:\n" + RunSpecKey.flagHelp)
     @OptionGroup var runtime: RuntimeOptions
-    @Option(help: "The task.") var task: String?
     @Option(help: "Comma-separated methods, or all.") var methods = "all"
     @OptionGroup var specOptions: RunSpecOptions
-    @OptionGroup var place: RunPlaceOptions
+    @Option(help: "Folder of runs; each run writes <out>/<run id>/.") var out = "runs"
+    @OptionGroup var home: HomeOptions
     @Option(help: "Where the report goes.") var report = "reports"
 
     func run() throws {
-        runtime.apply()
         let names = methods == "all" ? MethodRegistry.all.map { $0.name } : methods.split(separator: ",").map(String.init)
         for name in names where (try? MethodRegistry.method(named: name)) == nil {
             throw ValidationError("unknown method '\(name)' (peftbench methods list)")
         }
-        var failures: [String] = []
-        for (i, name) in names.enumerated() {
-            let spec = try specOptions.spec(task: task, method: name)
-            FileHandle.standardError.write(Data("[\(i + 1)/\(names.count)] \(spec.runID)\n".utf8))
-            do { try Runner(spec: spec, options: place.runnerOptions()).run() } catch {
-                // One method's failure is recorded in its result.json and does not stop the comparison.
-                FileHandle.standardError.write(Data("\(spec.runID): failed: \(error)\n".utf8))
-                failures.append(name)
-            }
+        var base = try specOptions.layer()
+        guard let task = base.values.last(where: { $0.key == "task" })?.value else { throw ValidationError("--task is needed") }
+        base.values.removeAll { $0.key == "task" || $0.key == "method" }
+        let seed = base.values.last(where: { $0.key == "seed" }).flatMap { UInt64($0.value) } ?? 0
+        let file = SuiteFile(name: "compare-\(task)", tasks: [task], methods: names.map { ($0, $0, SuiteFile.Layer()) }, base: base, seeds: [seed])
+        let plan: SuitePlan
+        do { plan = try SuitePlan(file: file) } catch { throw ValidationError("\(error)") }
+        var options = SuiteRunner.Options(outFolder: out, tasksFolder: try home.tasksFolder(), cacheFolder: ModelStore.cacheDirectory)
+        options.threads = runtime.threads
+        options.reportFolder = report
+        options.retryFailed = true
+        Interruption.install()
+        let view = SuiteProgressView(suite: file.name)
+        options.onEvent = { view.show($0) }
+        let outcome: SuiteRunner.Outcome
+        do { outcome = try SuiteRunner(plan: plan, options: options).run() } catch let interrupted as SuiteRunner.Interrupted {
+            view.finish()
+            throw ExitCode(interrupted.exitCode)
+        } catch let error as SetupError {
+            view.finish()
+            throw ValidationError("\(error)")
         }
-        let index = try ReportWriter(runsFolder: place.out, outFolder: report).write()
-        print(index)
-        if !failures.isEmpty { throw ValidationError("failed: \(failures.joined(separator: ", ")) (see their result.json)") }
+        view.finish()
+        if let index = outcome.report { print(index) }
+        if !outcome.failed.isEmpty { throw ValidationError("failed: \(outcome.failed.joined(separator: ", ")) (see their result.json)") }
     }
 }

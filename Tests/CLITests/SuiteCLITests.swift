@@ -1,0 +1,396 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The suite as a user runs it: a real `kill -9` and resume, SIGINT, two suites on one folder, shards, runs that
+/// crash, hang or outgrow their memory, setup errors, suite-file errors, and the time estimate.
+final class SuiteCLITests: XCTestCase {
+    let cli = CLI()
+
+    override func setUpWithError() throws { try CLI.requireBuilt() }
+
+    /// A small suite on the tiny model: 2 tasks × 3 methods, about a second per run.
+    func writeSuite(_ folder: URL, name: String = "mini", extra: String = "", methods: String = "[full, lora, ia3]",
+                    steps: Int = 3, tasks: String = "[gsm8k, coqa]") throws -> String {
+        let path = folder.appendingPathComponent("\(name).yaml").path
+        try """
+        name: \(name)
+        model: tiny
+        tasks: \(tasks)
+        methods: \(methods)
+        seeds: [0]
+        budget: {steps: \(steps), batch: 2, seq: 64}
+        evaluation: {eval_limit: 3, eval_batch: 3, forgetting_examples: 2}
+        \(extra)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Starts `peftbench args` without waiting; its stderr goes to `log`.
+    func start(_ args: [String], log: String, environment: [String: String]? = nil) throws -> Process {
+        let p = Process()
+        p.executableURL = CLI.executable
+        p.arguments = args
+        if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        FileManager.default.createFile(atPath: log, contents: nil)
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    func wait(_ what: String, timeout: Double = 120, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            guard Date() < deadline else { throw XCTSkip("timed out waiting for \(what)") }
+            usleep(50_000)
+        }
+    }
+
+    func results(_ out: String) -> [String: [String: Any]] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+        var out_: [String: [String: Any]] = [:]
+        for n in names {
+            let path = (out as NSString).appendingPathComponent("\(n)/result.json")
+            if let data = FileManager.default.contents(atPath: path), let r = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                out_[n] = r
+            }
+        }
+        return out_
+    }
+
+    /// A run's files with the figures that depend on the clock (and the environment) removed.
+    func comparable(_ out: String, _ run: String) throws -> [String: Any] {
+        var r = try XCTUnwrap(results(out)[run])
+        for k in ["startedAt", "finishedAt", "environment"] { r[k] = nil }
+        var cost = try XCTUnwrap(r["cost"] as? [String: Any])
+        for k in ["trainingSeconds", "tokensPerSecond", "evaluationSeconds", "wallSeconds", "peakRSSBytes"] { cost[k] = nil }
+        r["cost"] = cost
+        for file in ["predictions.jsonl", "adapter/adapter_model.safetensors"] {
+            let data = FileManager.default.contents(atPath: (out as NSString).appendingPathComponent("\(run)/\(file)"))
+            r["file:\(file)"] = data.map { $0.base64EncodedString() }
+        }
+        return r
+    }
+
+    func assertSameResults(_ a: String, _ b: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let runs = results(a).keys.sorted()
+        XCTAssertEqual(runs, results(b).keys.sorted(), file: file, line: line)
+        for run in runs {
+            let x = try comparable(a, run), y = try comparable(b, run)
+            XCTAssertEqual(NSDictionary(dictionary: x), NSDictionary(dictionary: y), "\(run) differs", file: file, line: line)
+        }
+    }
+
+    func startedRuns(_ log: String) -> [String] {
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            guard let open = line.range(of: ": started ("), line.hasSuffix(")") else { return nil }
+            return String(line[open.upperBound..<line.index(before: line.endIndex)])
+        }
+    }
+
+    /// Processes whose command line holds `needle` (the suite's workers for a folder).
+    func processes(containing needle: String) -> [Int32] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? []
+        return pids.filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            let cmd = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return cmd.contains(needle) && cmd.contains("suite worker")
+        }
+    }
+
+    func testKillNineThenResumeEqualsAnUninterruptedSuite() throws {
+        let dir = try temporaryFolder()
+        let suite = try writeSuite(dir, steps: 40)
+        let reference = dir.appendingPathComponent("reference").path
+        let r = try cli.run(["suite", "run", suite, "--out", reference, "--no-report"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(results(reference).count, 6)
+
+        let out = dir.appendingPathComponent("killed").path
+        let p = try start(["suite", "run", suite, "--out", out, "--no-report"], log: dir.appendingPathComponent("1.log").path)
+        // Killed while a run trains, after at least one run finished.
+        try wait("a run in training") {
+            results(out).count >= 1 && !processes(containing: out).isEmpty
+                && ((try? String(contentsOfFile: dir.appendingPathComponent("1.log").path, encoding: .utf8))?.contains("step") ?? false)
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        // The run's process dies with the suite.
+        try wait("the worker to die", timeout: 10) { processes(containing: out).isEmpty }
+        let before = results(out).count
+        XCTAssertLessThan(before, 6)
+
+        let again = try cli.run(["suite", "run", suite, "--out", out, "--no-report"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("\(before) done"), again.stderr)
+        try assertSameResults(reference, out)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/.attempts"), [])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/.claims"), [])
+        // Nothing done is run again.
+        let third = try cli.run(["suite", "run", suite, "--out", out, "--no-report"])
+        XCTAssertEqual(third.status, 0, third.stderr)
+        XCTAssertFalse(third.stderr.contains("started"), third.stderr)
+    }
+
+    func testTwoSuitesOnOneFolderRunEachRunOnce() throws {
+        let dir = try temporaryFolder()
+        let suite = try writeSuite(dir, methods: "[full, lora, ia3, bitfit, vera]")
+        let out = dir.appendingPathComponent("shared").path
+        let logs = ["a.log", "b.log"].map { dir.appendingPathComponent($0).path }
+        let processes = try logs.map { try start(["suite", "run", suite, "--out", out, "--no-report", "--threads", "1"], log: $0) }
+        for p in processes { p.waitUntilExit() }
+        for (p, log) in zip(processes, logs) { XCTAssertEqual(p.terminationStatus, 0, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "") }
+        let started = logs.flatMap(startedRuns)
+        XCTAssertEqual(started.count, 10, "every run started exactly once: \(started)")
+        XCTAssertEqual(Set(started).count, 10)
+        XCTAssertEqual(results(out).values.filter { $0["status"] as? String == "completed" }.count, 10)
+    }
+
+    func testShardsPartitionTheSuiteAndTheirUnionIsTheSuite() throws {
+        let dir = try temporaryFolder()
+        let suite = try writeSuite(dir)
+        let whole = dir.appendingPathComponent("whole").path
+        XCTAssertEqual(try cli.run(["suite", "run", suite, "--out", whole, "--no-report"]).status, 0)
+        let sharded = dir.appendingPathComponent("sharded").path
+        var seen: [[String]] = []
+        for i in 0..<3 {
+            let log = dir.appendingPathComponent("shard\(i).log").path
+            let p = try start(["suite", "run", suite, "--out", sharded, "--shard", "\(i)/3", "--no-report"], log: log)
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0)
+            seen.append(startedRuns(log))
+        }
+        XCTAssertEqual(seen.map(\.count).reduce(0, +), 6)
+        XCTAssertEqual(Set(seen.flatMap { $0 }).count, 6, "shards overlap: \(seen)")
+        XCTAssertTrue(seen.allSatisfy { !$0.isEmpty })
+        try assertSameResults(whole, sharded)
+        let status = try cli.json(try cli.run(["suite", "status", suite, "--out", sharded, "--json"]).stdout)
+        XCTAssertEqual((status["counts"] as? [String: Int])?["done"], 6)
+        let bad = try cli.run(["suite", "run", suite, "--out", sharded, "--shard", "3/3"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--shard"), bad.stderr)
+    }
+
+    func testACrashingRunIsRecordedAndTheSuiteGoesOn() throws {
+        let dir = try temporaryFolder()
+        let suite = try writeSuite(dir)
+        let out = dir.appendingPathComponent("out").path
+        let r = try cli.run(["suite", "run", suite, "--out", out], environment: ProcessInfo.processInfo.environment.merging(["PEFTBENCH_FAULT": "abort:lora:2"]) { $1 })
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let all = results(out)
+        let lora = all.filter { ($0.value["spec"] as? [String: Any])?["method"] as? String == "lora" }
+        XCTAssertEqual(lora.count, 2)
+        for (_, record) in lora {
+            XCTAssertEqual(record["status"] as? String, "failed")
+            let failure = try XCTUnwrap(record["failure"] as? [String: Any])
+            XCTAssertEqual(failure["cause"] as? String, "signal 6 (SIGABRT)")
+            XCTAssertTrue((failure["stderrTail"] as? [String])?.contains { $0.contains("fault injected: abort at step 2") } ?? false, "\(failure)")
+        }
+        XCTAssertEqual(all.values.filter { $0["status"] as? String == "completed" }.count, 4)
+        // Its own figures, not the suite's: each run's peak memory is its process'.
+        let summary = try cli.json(String(contentsOfFile: out + "/suite.json", encoding: .utf8))
+        XCTAssertEqual((summary["counts"] as? [String: Int])?["failed"], 2)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/report/index.html"))
+        // A failed run stays failed until asked; then it runs again.
+        let kept = try cli.run(["suite", "run", suite, "--out", out, "--no-report"])
+        XCTAssertFalse(kept.stderr.contains("started"), kept.stderr)
+        let retried = try cli.run(["suite", "run", suite, "--out", out, "--no-report", "--retry-failed"])
+        XCTAssertEqual(retried.status, 0, retried.stderr)
+        XCTAssertEqual(results(out).values.filter { $0["status"] as? String == "completed" }.count, 6)
+    }
+
+    func testLimitsStopARunThatHangsOrOutgrowsItsMemory() throws {
+        let dir = try temporaryFolder()
+        let suite = try writeSuite(dir, extra: "limits: {wall_clock: 8s, memory: 1GiB}", methods: "[lora, ia3, bitfit]", tasks: "[gsm8k]")
+        let out = dir.appendingPathComponent("out").path
+        let started = Date()
+        let hang = try cli.run(["suite", "run", suite, "--out", out, "--no-report"],
+                               environment: ProcessInfo.processInfo.environment.merging(["PEFTBENCH_FAULT": "hang:lora:1"]) { $1 })
+        XCTAssertEqual(hang.status, 1, hang.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 60)
+        let lora = try XCTUnwrap(results(out).values.first { ($0["spec"] as? [String: Any])?["method"] as? String == "lora" })
+        XCTAssertEqual(lora["status"] as? String, "failed")
+        XCTAssertEqual((lora["failure"] as? [String: Any])?["cause"] as? String, "time limit")
+        XCTAssertTrue((lora["error"] as? String ?? "").hasPrefix("time limit"), "\(lora)")
+
+        let memory = try cli.run(["suite", "run", suite, "--out", out, "--no-report", "--retry-failed"],
+                                 environment: ProcessInfo.processInfo.environment.merging(["PEFTBENCH_FAULT": "allocate:lora:2"]) { $1 })
+        XCTAssertEqual(memory.status, 1, memory.stderr)
+        let again = try XCTUnwrap(results(out).values.first { ($0["spec"] as? [String: Any])?["method"] as? String == "lora" })
+        XCTAssertEqual((again["failure"] as? [String: Any])?["cause"] as? String, "memory limit")
+        XCTAssertEqual(results(out).values.filter { $0["status"] as? String == "completed" }.count, 2)
+    }
+
+    func testSIGINTStopsTheRunAtItsNextStepAndTheSameCommandContinues() throws {
+        let dir = try temporaryFolder()
+        let suite = try writeSuite(dir, methods: "[full, lora]", steps: 4000, tasks: "[gsm8k]")
+        let out = dir.appendingPathComponent("out").path
+        let log = dir.appendingPathComponent("run.log").path
+        let p = try start(["suite", "run", suite, "--out", out, "--no-report", "--threads", "1"], log: log)
+        try wait("training to start") { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("step ") }
+        let sent = Date()
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(sent), 20, "the run did not stop at its next step")
+        XCTAssertEqual(p.terminationStatus, 130)
+        let records = results(out)
+        XCTAssertEqual(records.count, 1)
+        let record = try XCTUnwrap(records.values.first)
+        XCTAssertEqual(record["status"] as? String, "interrupted")
+        let steps = try XCTUnwrap((record["budget"] as? [String: Any])?["stepsRun"] as? Int)
+        XCTAssertLessThan(steps, 4000)
+        XCTAssertTrue(processes(containing: out).isEmpty)
+        let status = try cli.run(["suite", "status", suite, "--out", out])
+        XCTAssertTrue(status.stdout.contains("1 interrupted"), status.stdout)
+    }
+
+    func testASetupErrorStopsTheSuiteAtOnceWithOneLine() throws {
+        let dir = try temporaryFolder()
+        let noModel = try writeSuite(dir, name: "nomodel")
+        let text = try String(contentsOfFile: noModel, encoding: .utf8).replacingOccurrences(of: "model: tiny", with: "model: \(dir.path)/missing.gguf")
+        try text.write(toFile: noModel, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out").path
+        let r = try cli.run(["suite", "run", noModel, "--out", out])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("missing.gguf"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("started"), r.stderr)
+        // No METEOR resources: the E2E metrics cannot be computed, said once, naming the folder.
+        let e2e = try writeSuite(dir, name: "e2e", tasks: "[e2e]")
+        let empty = dir.appendingPathComponent("empty-cache").path
+        let m = try cli.run(["suite", "run", e2e, "--out", out], environment: ProcessInfo.processInfo.environment.merging(["PEFTBENCH_CACHE": empty]) { $1 })
+        XCTAssertNotEqual(m.status, 0)
+        XCTAssertEqual(m.stderr.split(separator: "\n").count, 1, m.stderr)
+        XCTAssertTrue(m.stderr.contains(empty), m.stderr)
+    }
+
+    func testSuiteFileErrorsNameTheFileAndLine() throws {
+        let dir = try temporaryFolder()
+        let cases: [(String, String)] = [
+            ("tasks: [gsm8k]\nmethods: [lora]\nbogus: 1\n", ":3: unknown key 'bogus'"),
+            ("tasks: [gsm8k]\nmethods: [lora]\nbudget:\n  steps: ten\n", ":4: budget.steps: 'ten' is not"),
+            ("tasks: [gsm8k]\nmethods: [lora]\nbudget:\n  eval_limit: 3\n", ":4: budget: unknown key 'eval_limit'"),
+            ("tasks: [gsm8k]\nmethods:\n  - name: x\n    method: lora\n    warmup: 2\n", ":5: methods[]: unknown key 'warmup'"),
+            ("tasks: [gsm8k]\nmethods: [lora]\nlimits: {memory: lots}\n", ":3: limits.memory must be a positive size"),
+            ("tasks: [gsm8k]\nmethods: [lora, lora]\n", "the method 'lora' is listed twice"),
+            ("tasks: [gsm8k]\nmethods: [lora]\nseeds: [0, x]\n", ":3: seeds: 'x'"),
+            ("tasks: [gsm8k]\nmethods: [lora]\nsweep: {learning_rate: [1e-4, fast]}\n", ":3: sweep.learning_rate: 'fast' is not"),
+            ("tasks: [gsm8k\n", "not valid YAML"),
+            ("tasks: [nosuchtask]\nmethods: [lora]\nmodel: tiny\n", "no task named 'nosuchtask'"),
+            ("tasks: [gsm8k]\nmethods: [nosuchmethod]\nmodel: tiny\n", "unknown method 'nosuchmethod'"),
+            ("tasks: [gsm8k]\nmethods:\n  - name: wide\n    method: lora\n    params: {r: -3}\nmodel: tiny\n", ":3: methods: wide:"),
+        ]
+        for (i, (text, expected)) in cases.enumerated() {
+            let path = dir.appendingPathComponent("bad\(i).yaml").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let r = try cli.run(["suite", "run", path, "--out", dir.appendingPathComponent("out\(i)").path])
+            XCTAssertNotEqual(r.status, 0, text)
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(text): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(expected), "\(text): expected '\(expected)' in \(r.stderr)")
+            if !expected.contains("nosuch") && !expected.contains("methods: wide") { XCTAssertTrue(r.stderr.contains(path), r.stderr) }
+        }
+    }
+
+    func testTheEstimateIsWithinAFactorOfTwoOfTheRealTime() throws {
+        let dir = try temporaryFolder()
+        let suite = try writeSuite(dir, methods: "[full, lora, ia3, prompt]", steps: 30)
+        let out = dir.appendingPathComponent("out").path
+        // Half the suite measures this machine; the estimate of the other half is then checked.
+        XCTAssertEqual(try cli.run(["suite", "run", suite, "--out", out, "--shard", "0/2", "--no-report"]).status, 0)
+        let status = try cli.json(try cli.run(["suite", "status", suite, "--out", out, "--json"]).stdout)
+        let estimate = try XCTUnwrap(status["remainingSeconds"] as? Double)
+        let started = Date()
+        let r = try cli.run(["suite", "run", suite, "--out", out, "--no-report"])
+        let real = Date().timeIntervalSince(started)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("estimate"), r.stderr)
+        XCTAssertGreaterThan(estimate, real / 2, "estimate \(estimate) s, real \(real) s")
+        XCTAssertLessThan(estimate, real * 2, "estimate \(estimate) s, real \(real) s")
+    }
+
+    func testCommandsWorkFromAnyDirectory() throws {
+        let dir = try temporaryFolder()
+        let run = Process()
+        run.executableURL = CLI.executable
+        run.currentDirectoryURL = dir
+        run.arguments = ["run", "--task", "gsm8k", "--method", "ia3", "--model", "tiny", "--steps", "2", "--batch", "2", "--seq", "64",
+                         "--eval-limit", "2", "--forgetting-examples", "0"]
+        run.standardError = FileHandle.nullDevice
+        let out = Pipe()
+        run.standardOutput = out
+        try run.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+        XCTAssertEqual(run.terminationStatus, 0)
+        XCTAssertTrue(printed.hasPrefix("runs/gsm8k-ia3-tiny"), printed)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs").path))
+
+        let lost = try cli.run(["tasks", "list"], environment: ProcessInfo.processInfo.environment.merging(["PEFTBENCH_HOME": dir.path]) { $1 })
+        XCTAssertNotEqual(lost.status, 0)
+        XCTAssertTrue(lost.stderr.contains("\(dir.path)/tasks") && lost.stderr.contains("--tasks-dir"), lost.stderr)
+        XCTAssertEqual(lost.stderr.split(separator: "\n").count, 1, lost.stderr)
+    }
+
+    /// The smoke suite as a job array of 4 shards on a real (single-node) Slurm, then its summary job: the results and
+    /// the summary equal a local run's.
+    func testTheSmokeSuiteOnSlurmEqualsALocalRun() throws {
+        if ProcessInfo.processInfo.environment["PEFTBENCH_SKIP_SLURM"] != nil { throw XCTSkip("PEFTBENCH_SKIP_SLURM is set") }
+        let setup = Process()
+        setup.executableURL = URL(fileURLWithPath: "/bin/bash")
+        setup.arguments = [repositoryRoot.appendingPathComponent("scripts/slurm-local.sh").path, "start"]
+        try setup.run()
+        setup.waitUntilExit()
+        XCTAssertEqual(setup.terminationStatus, 0, "scripts/slurm-local.sh start failed")
+        guard setup.terminationStatus == 0 else { return }
+
+        let dir = try temporaryFolder()
+        let local = dir.appendingPathComponent("local").path
+        let l = try cli.run(["suite", "run", "smoke", "--out", local, "--no-report"])
+        XCTAssertEqual(l.status, 0, l.stderr)
+        let cluster = dir.appendingPathComponent("slurm").path
+        let submitted = try cli.run(["suite", "slurm", "smoke", "--out", cluster, "--shards", "4", "--submit"])
+        XCTAssertEqual(submitted.status, 0, submitted.stderr)
+        let words = submitted.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," })
+        let summaryJob = try XCTUnwrap(words.last.map(String.init), submitted.stdout)
+        let script = try String(contentsOfFile: cluster + "/slurm/array.sbatch", encoding: .utf8)
+        XCTAssertTrue(script.contains("#SBATCH --array=0-3%4"), script)
+        XCTAssertTrue(try String(contentsOfFile: cluster + "/slurm/summarize.sbatch", encoding: .utf8).contains("suite summarize"))
+        try wait("the Slurm jobs", timeout: 1200) {
+            let q = Process()
+            q.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            q.arguments = ["squeue", "-h", "-j", summaryJob]
+            let out = Pipe()
+            q.standardOutput = out
+            q.standardError = FileHandle.nullDevice
+            try? q.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            q.waitUntilExit()
+            return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
+        for i in 0..<4 {
+            let log = (try? String(contentsOfFile: cluster + "/slurm/logs/shard-\(i).log", encoding: .utf8)) ?? ""
+            XCTAssertTrue(log.contains("smoke shard \(i)/4"), "shard \(i): \(log)")
+        }
+        try assertSameResults(local, cluster)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cluster + "/report/index.html"))
+        // The summary job's suite.json: every run done, the same means as a local summary.
+        XCTAssertEqual(try cli.run(["suite", "summarize", "smoke", "--out", local, "--no-report"]).status, 0)
+        let a = try cli.json(String(contentsOfFile: local + "/suite.json", encoding: .utf8))
+        let b = try cli.json(String(contentsOfFile: cluster + "/suite.json", encoding: .utf8))
+        XCTAssertEqual((b["counts"] as? [String: Int])?["done"], 56)
+        func means(_ s: [String: Any]) -> [String: Double] {
+            var out: [String: Double] = [:]
+            for g in s["groups"] as? [[String: Any]] ?? [] {
+                for (name, stat) in g["metrics"] as? [String: [String: Any]] ?? [:] {
+                    out["\(g["task"]!)/\(g["method"]!)/\(name)"] = stat["mean"] as? Double
+                }
+            }
+            return out
+        }
+        XCTAssertEqual(means(a), means(b))
+        // Every task × method entry has its metrics (6 + 6 + 2 + 2 per method entry).
+        XCTAssertEqual(means(b).count, 14 * 16)
+    }
+}
