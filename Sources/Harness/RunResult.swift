@@ -39,6 +39,9 @@ public struct RunResult: Codable, Sendable {
         public var warmupSteps: Int
         public var weightDecay: Float
         public var targetedModules: Int
+        /// Adapted projections folded into their base weights for evaluation (LoRA, DoRA, VeRA, (IA)³ on a
+        /// Float32 base); nil in records from before this was done.
+        public var mergedForEvaluation: Int?
     }
 
     public struct Budget: Codable, Sendable {

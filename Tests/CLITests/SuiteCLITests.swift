@@ -244,6 +244,11 @@ final class SuiteCLITests: XCTestCase {
         XCTAssertTrue(processes(containing: out).isEmpty)
         let status = try cli.run(["suite", "status", suite, "--out", out])
         XCTAssertTrue(status.stdout.contains("1 interrupted"), status.stdout)
+        // The same command continues: the interrupted run again from its start, then the rest.
+        let again = try cli.run(["suite", "run", suite, "--out", out, "--no-report", "--threads", "1"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(results(out).values.filter { $0["status"] as? String == "completed" }.count, 2)
+        XCTAssertTrue(results(out).values.allSatisfy { ($0["budget"] as? [String: Any])?["stepsRun"] as? Int == 4000 })
     }
 
     func testASetupErrorStopsTheSuiteAtOnceWithOneLine() throws {

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Methods
 import Metrics
 
 /// The third stage: generate on the evaluation examples, score them with the task's metrics, and measure
@@ -12,6 +13,12 @@ struct RunEvaluation {
         var result = trained.result
         let model = plan.model, encoder = plan.encoder, examples = plan.evalExamples, seq = plan.spec.seq
         let clock = Stopwatch()
+        // Evaluated as deployed: a mergeable adapter folded into its base weights (DoRA would otherwise recompute
+        // every adapted weight and its norms at each generated token), and unfolded after, so that the saved
+        // adapter and model are what training left.
+        let merged = Merging.merge(model)
+        defer { Merging.unmerge(model) }
+        result.method.mergedForEvaluation = merged
         var predictions = try Evaluation.generate(model: model, encoder: encoder, examples: examples, seq: seq,
                                                   batch: plan.spec.evalBatch) { done in
             if options.shouldStop() { throw RunInterrupted() }
