@@ -117,7 +117,8 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(Interruption.exitCode)
         }
         print(runner.folder)
-        if !result.status.isResult {
+        // A diverged run is a result worth keeping, but not a success to report.
+        if result.status != .completed {
             throw ValidationError("\(spec.runID): \(result.status.rawValue)\(result.error.map { ": \($0)" } ?? "")")
         }
     }

@@ -57,7 +57,7 @@ final class TasksCLITests: XCTestCase {
             (["tasks", "inspect", "--format", "e2e", folder.appendingPathComponent("none.csv").path], "no such file"),
             (["tasks", "show", "nope", "--tasks-dir", tasksDir], "no task named 'nope'"),
             (["tasks", "download", "nope"], "unknown task 'nope'"),
-            (["tasks", "list", "--tasks-dir", folder.appendingPathComponent("missing").path], "cannot list"),
+            (["tasks", "list", "--tasks-dir", folder.appendingPathComponent("missing").path], "missing: no such folder (given by --tasks-dir)"),
         ] {
             let r = try cli.run(args)
             XCTAssertNotEqual(r.status, 0, "\(args)")

@@ -9,6 +9,8 @@ public enum RunEvent: Codable, Sendable, Equatable {
     case stopped(reason: String, step: Int)
     case evaluating(done: Int, total: Int)
     case finished(status: String, summary: String)
+    /// The run was done already and is kept as it is.
+    case kept(status: String)
 }
 
 /// A run's errors that make every other run of a suite fail the same way: no tasks folder, an unknown task, no

@@ -43,7 +43,7 @@ public final class Runner {
     public func run() throws -> RunResult {
         try spec.validate()
         if !options.force, let done = try? RunFiles.readResult(folder: folder), done.status.isResult {
-            options.onEvent(.finished(status: done.status.rawValue, summary: "already done, kept (pass --force to run again)"))
+            options.onEvent(.kept(status: done.status.rawValue))
             return done
         }
         // A suite hands over a fresh folder of its own (holding the run's stderr); a lone run makes one.

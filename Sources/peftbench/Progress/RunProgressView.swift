@@ -33,6 +33,8 @@ final class RunProgressView {
             log("\(runID): \(reason) after \(step) of \(steps) steps")
         case let .evaluating(done, total):
             if interactive { rewrite("generating \(done)/\(total)") }
+        case let .kept(status):
+            log("\(runID): already \(status), kept (pass --force to run again)")
         case let .finished(status, summary):
             log("\(runID): \(status)\(summary.isEmpty ? "" : "; \(summary)")")
         }

@@ -46,7 +46,7 @@ final class SuiteProgressView {
                 }
             case let .diverged(step): log("\(run.runID): diverged at step \(step)")
             case let .stopped(reason, step): log("\(run.runID): \(reason) after step \(step)")
-            case .planned, .finished: break
+            case .planned, .finished, .kept: break
             }
         case let .runFinished(run, status, detail, seconds):
             finishedHere += 1
