@@ -37,6 +37,8 @@ public struct ReportWriter {
         return names.compactMap { name in
             let folder = (runsFolder as NSString).appendingPathComponent(name)
             guard fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+            // A run folder is published whole with its result.json; other folders (a suite's report/, slurm/) are not runs.
+            guard fm.fileExists(atPath: (folder as NSString).appendingPathComponent("result.json")) else { return nil }
             do {
                 let result = try RunFiles.readResult(folder: folder)
                 let predictions = (try? RunFiles.readPredictions(folder: folder)) ?? []

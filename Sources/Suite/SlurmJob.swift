@@ -51,48 +51,38 @@ public struct SlurmJob {
         return String(format: "%d-%02d:%02d:00", minutes / 1440, (minutes % 1440) / 60, minutes % 60)
     }
 
-    func header(_ name: String, log: String) -> [String] {
+    /// A batch script: its name, log, resources (`#SBATCH` lines) and the one command it runs.
+    func script(_ name: String, log: String, resources: [String], command: String) -> String {
         var lines = ["#!/bin/bash", "#SBATCH --job-name=\(name)", "#SBATCH --output=\(Self.quote(log))"]
         if let partition { lines.append("#SBATCH --partition=\(partition)") }
         if let account { lines.append("#SBATCH --account=\(account)") }
-        return lines
+        lines += resources.map { "#SBATCH \($0)" }
+        lines += ["set -euo pipefail", "exec \(Self.quote(executable)) \(command)"]
+        return lines.joined(separator: "\n") + "\n"
     }
 
+    var logs: String { (slurmFolder as NSString).appendingPathComponent("logs") }
+
     public var arrayScript: String {
-        let logs = (slurmFolder as NSString).appendingPathComponent("logs/shard-%a.log")
-        var lines = header("peftbench-\(plan.file.name)", log: logs)
-        lines += [
-            "#SBATCH --array=0-\(shards - 1)%\(parallel)",
-            "#SBATCH --cpus-per-task=\(threads)",
-            "#SBATCH --mem=\(memoryMiB)M",
-            "#SBATCH --time=\(timeLimit)",
-            // Slurm sends SIGTERM before it kills a task at its time limit or on preemption; the suite records the
-            // run as interrupted and exits, and a requeued task continues it.
-            "#SBATCH --requeue",
-            "set -euo pipefail",
-            "exec \(Self.quote(executable)) suite run \(Self.quote(suiteFile)) --out \(Self.quote(outFolder)) --tasks-dir \(Self.quote(tasksFolder)) "
-                + "--shard \"${SLURM_ARRAY_TASK_ID}/\(shards)\" --threads \"${SLURM_CPUS_PER_TASK:-\(threads)}\" --no-report",
-        ]
-        return lines.joined(separator: "\n") + "\n"
+        // --requeue: Slurm sends SIGTERM before it kills a task at its time limit or on preemption; the suite records
+        // the run as interrupted and exits, and the requeued task continues it.
+        script("peftbench-\(plan.file.name)", log: (logs as NSString).appendingPathComponent("shard-%a.log"),
+               resources: ["--array=0-\(shards - 1)%\(parallel)", "--cpus-per-task=\(threads)", "--mem=\(memoryMiB)M",
+                           "--time=\(timeLimit)", "--requeue"],
+               command: "suite run \(Self.quote(suiteFile)) --out \(Self.quote(outFolder)) --tasks-dir \(Self.quote(tasksFolder)) "
+                   + "--shard \"${SLURM_ARRAY_TASK_ID}/\(shards)\" --threads \"${SLURM_CPUS_PER_TASK:-\(threads)}\" --no-report")
     }
 
     public var summarizeScript: String {
-        let log = (slurmFolder as NSString).appendingPathComponent("logs/summarize.log")
-        var lines = header("peftbench-\(plan.file.name)-summary", log: log)
-        lines += [
-            "#SBATCH --cpus-per-task=1",
-            "#SBATCH --mem=2048M",
-            "#SBATCH --time=0-00:30:00",
-            "set -euo pipefail",
-            "exec \(Self.quote(executable)) suite summarize \(Self.quote(suiteFile)) --out \(Self.quote(outFolder)) --tasks-dir \(Self.quote(tasksFolder))",
-        ]
-        return lines.joined(separator: "\n") + "\n"
+        script("peftbench-\(plan.file.name)-summary", log: (logs as NSString).appendingPathComponent("summarize.log"),
+               resources: ["--cpus-per-task=1", "--mem=2048M", "--time=0-00:30:00"],
+               command: "suite summarize \(Self.quote(suiteFile)) --out \(Self.quote(outFolder)) --tasks-dir \(Self.quote(tasksFolder))")
     }
 
     /// Writes both scripts into `<out>/slurm/`; returns their paths.
     public func write() throws -> (array: String, summarize: String) {
         let fm = FileManager.default
-        do { try fm.createDirectory(atPath: (slurmFolder as NSString).appendingPathComponent("logs"), withIntermediateDirectories: true) } catch {
+        do { try fm.createDirectory(atPath: logs, withIntermediateDirectories: true) } catch {
             throw RunError("\(slurmFolder): cannot create (\(error.localizedDescription))")
         }
         let array = (slurmFolder as NSString).appendingPathComponent("array.sbatch")

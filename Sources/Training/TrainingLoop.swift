@@ -14,7 +14,7 @@ public enum TrainingEvent: Sendable {
 /// The steps of a run over a fixed data order: every step's report becomes an event, and the loop ends at the last
 /// step, at a non-finite loss, at the wall-clock cap, or when asked to stop (an interrupt).
 public struct TrainingLoop {
-    public enum Ending: String, Sendable, Codable {
+    public enum Ending: String, Sendable {
         case completed, diverged, wallClock = "wall-clock limit", interrupted
     }
 

@@ -398,4 +398,43 @@ final class SuiteCLITests: XCTestCase {
         // Every task × method entry has its metrics (6 + 6 + 2 + 2 per method entry).
         XCTAssertEqual(means(b).count, 14 * 16)
     }
+
+    /// Claims left by others: a live process' claim and a fresh claim of another host are respected; a dead
+    /// process' claim (same host) and a stale one (another host) are taken over.
+    func testClaimsOfTheLivingAreRespectedAndClaimsOfTheDeadTakenOver() throws {
+        let dir = try temporaryFolder()
+        let suite = try writeSuite(dir, methods: "[lora, ia3]")
+        let out = dir.appendingPathComponent("out").path
+        let status = try cli.json(try cli.run(["suite", "status", suite, "--out", out, "--json"]).stdout)
+        let ids = try XCTUnwrap((status["runs"] as? [[String: Any]])?.compactMap { $0["runID"] as? String })
+        XCTAssertEqual(ids.count, 4)
+        let host = ProcessInfo.processInfo.hostName
+        let now = Date().timeIntervalSince1970
+        // This test's own process stands in for a live suite on this host.
+        let me = getpid()
+        let stat = try String(contentsOfFile: "/proc/\(me)/stat", encoding: .utf8)
+        let start = UInt64(stat[stat.range(of: ")")!.upperBound...].split(separator: " ")[19])!
+        let claims: [(String, String, Int32, UInt64, Double)] = [
+            (ids[0], host, me, start, now),                 // alive here: respected
+            (ids[1], "elsewhere", 4242, 1, now),             // another host, fresh heartbeat: respected
+            (ids[2], host, 999_999, 1, now),                 // this host, no such process: taken over
+            (ids[3], "elsewhere", 4242, 1, now - 3600),      // another host, an hour without a heartbeat: taken over
+        ]
+        try FileManager.default.createDirectory(atPath: out + "/.claims", withIntermediateDirectories: true)
+        for (id, host, pid, start, beat) in claims {
+            let claim: [String: Any] = ["runID": id, "host": host, "pid": pid, "processStart": start, "startedAt": beat, "heartbeat": beat]
+            try JSONSerialization.data(withJSONObject: claim).write(to: URL(fileURLWithPath: out + "/.claims/\(id).json"))
+        }
+        let shown = try cli.run(["suite", "status", suite, "--out", out])
+        XCTAssertTrue(shown.stdout.contains("held by \(host):\(me)") && shown.stdout.contains("held by elsewhere:4242"), shown.stdout)
+        XCTAssertTrue(shown.stdout.contains("2 running"), shown.stdout)
+        let r = try cli.run(["suite", "run", suite, "--out", out, "--no-report"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(Set(results(out).keys), Set([ids[2], ids[3]]))
+        XCTAssertTrue(r.stderr.contains("\(ids[0]): skipped, held by \(host):\(me)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(ids[1]): skipped, held by elsewhere:4242"), r.stderr)
+        // The respected claims are untouched; the taken-over ones were released after their runs.
+        let left = try FileManager.default.contentsOfDirectory(atPath: out + "/.claims").sorted()
+        XCTAssertEqual(left, [ids[0], ids[1]].map { "\($0).json" }.sorted())
+    }
 }

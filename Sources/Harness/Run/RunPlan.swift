@@ -11,7 +11,6 @@ import Tokenizer
 /// skeleton of the result.
 struct RunPlan {
     let spec: RunSpec
-    let catalog: TaskCatalog
     let definition: TaskDefinition
     let model: LlamaModel
     let tokenizer: BPETokenizer
@@ -96,7 +95,7 @@ struct RunPlan {
         let baseNLL = try probes.map {
             try Forgetting.cachedNLL(model: model, probe: $0, padID: encoder.eos, modelDigest: modelKey, cacheFolder: options.cacheFolder)
         }
-        return RunPlan(spec: spec, catalog: catalog, definition: definition, model: model, tokenizer: tokenizer, encoder: encoder,
+        return RunPlan(spec: spec, definition: definition, model: model, tokenizer: tokenizer, encoder: encoder,
                        training: training, order: order, evalExamples: evalExamples, scoringResources: scoringResources,
                        probes: probes, baseNLL: baseNLL.map { ($0.mean, $0.tokens) }, result: result)
     }
