@@ -8,7 +8,7 @@ import Glibc
 /// a pipe, its stderr goes to `stderr.log` in its work folder, and the suite stops it at its wall-clock or memory
 /// limit, forwards SIGINT/SIGTERM to it, and keeps its claim's heartbeat fresh. The child asks the kernel to kill
 /// it when the suite dies (PR_SET_PDEATHSIG), so no orphan keeps computing after a `kill -9`.
-final class ChildRun {
+public final class ChildRun {
     enum Exit: Equatable { case exited(Int32), signaled(Int32) }
     enum Stop: Equatable { case timeLimit, memoryLimit, interrupted, lostClaim }
 
@@ -34,8 +34,11 @@ final class ChildRun {
 
     var stderrPath: String { (workFolder as NSString).appendingPathComponent("stderr.log") }
 
-    static var executable: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    /// This program's file. Rebuilt while a suite runs, the old file is gone ("… (deleted)") and the new one at
+    /// the same path runs the rest of the suite.
+    public static var executable: String {
+        guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return CommandLine.arguments[0] }
+        return path.hasSuffix(" (deleted)") ? String(path.dropLast(" (deleted)".count)) : path
     }
 
     func run() throws -> Outcome {

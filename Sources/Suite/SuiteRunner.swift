@@ -93,7 +93,11 @@ public final class SuiteRunner {
                 continue
             }
             options.onEvent(.runStarted(run, position: position + 1, of: runs.count))
-            let record = try execute(run, claim: mine)
+            let record: (RunResult, Double)?
+            do { record = try execute(run, claim: mine) } catch {
+                claims.release(mine)
+                throw error
+            }
             claims.release(mine)
             guard let (result, seconds) = record else { continue }
             outcome.ran += 1
@@ -143,7 +147,11 @@ public final class SuiteRunner {
             lastBeat = Date()
             return claims.refresh(&claim, progress: progress)
         }
-        let outcome = try child.run()
+        let outcome: ChildRun.Outcome
+        do { outcome = try child.run() } catch {
+            try? FileManager.default.removeItem(atPath: work)
+            throw error
+        }
         if outcome.stoppedBy == .lostClaim {
             try? FileManager.default.removeItem(atPath: work)
             return nil

@@ -18,7 +18,8 @@ struct SuiteLocation: ParsableArguments {
     @OptionGroup var home: HomeOptions
 
     func suitePath() throws -> String {
-        if FileManager.default.fileExists(atPath: file) { return file }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue { return file }
         if !file.contains("/"), !file.hasSuffix(".yaml") {
             let shipped = try ProjectHome.folder("suites", explicit: nil, flag: "PEFTBENCH_HOME")
             let path = (shipped as NSString).appendingPathComponent(file + ".yaml")
@@ -179,7 +180,7 @@ struct SuiteSlurmCommand: ParsableCommand {
         let estimate = SuiteEstimate(history: TimingHistory(cacheFolder: options.cacheFolder), threads: threads)
         let shardSeconds = (0..<shards).map { estimate.figure(plan.shard($0, of: shards).map(\.spec)).seconds }.max() ?? 0
         let job = SlurmJob(plan: plan, outFolder: options.outFolder, tasksFolder: options.tasksFolder,
-                           executable: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0],
+                           executable: ChildRun.executable,
                            shards: shards, parallel: parallel ?? shards, threads: threads, shardSeconds: shardSeconds,
                            partition: partition, account: account)
         do {
