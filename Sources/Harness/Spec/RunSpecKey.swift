@@ -5,7 +5,7 @@ import Foundation
 public struct RunSpecKey: @unchecked Sendable {
     public let name: String
     public let help: String
-    /// A placeholder for the help text: what kind of value it takes.
+    /// What kind of value it takes, as help and error messages say it ("an integer").
     public let valueName: String
     /// Sets the key from its text form; throws `RunError` naming the key when the text is not a value of its type.
     public let parse: (inout RunSpec, String) throws -> Void
