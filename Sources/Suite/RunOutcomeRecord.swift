@@ -6,8 +6,10 @@ import Harness
 enum RunOutcomeRecord {
     static func make(_ run: SuiteRun, child: ChildRun, outcome: ChildRun.Outcome) -> RunResult {
         let own = try? RunFiles.readResult(folder: child.workFolder)
-        if outcome.stoppedBy == nil, case .exited(0) = outcome.exit, let own, own.status.isResult { return own }
         var record = own ?? RunResult.unstarted(run.spec, status: .failed)
+        // The run's process from start to exit, loading included.
+        record.cost.wallSeconds = outcome.seconds
+        if outcome.stoppedBy == nil, case .exited(0) = outcome.exit, record.status.isResult { return record }
         let tail = child.stderrTail()
         switch (outcome.stoppedBy, outcome.exit) {
         case (.interrupted?, _):
@@ -36,7 +38,6 @@ enum RunOutcomeRecord {
             record.failure = .init(cause: "signal \(signal) (\(name))", stderrTail: tail)
         }
         if record.cost.peakRSSBytes == nil { record.cost.peakRSSBytes = outcome.peakRSS }
-        record.cost.wallSeconds = record.cost.wallSeconds ?? outcome.seconds
         record.finishedAt = ISO8601DateFormatter().string(from: Date())
         return record
     }

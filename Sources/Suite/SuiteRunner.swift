@@ -29,9 +29,7 @@ public final class SuiteRunner {
 
     /// How a suite invocation ended.
     public struct Outcome {
-        public var ran: Int
         public var failed: [String]
-        public var heldElsewhere: Int
         public var summary: String
         public var report: String?
     }
@@ -58,10 +56,16 @@ public final class SuiteRunner {
 
     public func overview() -> SuiteOverview {
         let state = SuiteState(plan: plan, outFolder: options.outFolder, runs: myRuns)
-        let toRun = state.rows.filter { $0.state == .pending || $0.state == .interrupted || ($0.state == .failed && options.retryFailed) }
+        let toRun = state.rows.filter { wantsToRun($0.result?.status) }
         let estimate = SuiteEstimate(history: TimingHistory(cacheFolder: options.cacheFolder), threads: options.threads)
         return SuiteOverview(total: state.rows.count, done: state.count(.done), failed: state.count(.failed), toRun: toRun.count,
                              estimate: estimate.figure(toRun.map(\.run.spec)), shard: shardName)
+    }
+
+    /// Whether a run with this record (nil: none) is to be run: not when it is a result, nor a failure unless asked.
+    func wantsToRun(_ status: RunResult.Status?) -> Bool {
+        guard let status else { return true }
+        return !status.isResult && (status != .failed || options.retryFailed)
     }
 
     public func run() throws -> Outcome {
@@ -71,18 +75,15 @@ public final class SuiteRunner {
         }
         options.onEvent(.overview(overview()))
         var history = TimingHistory(cacheFolder: options.cacheFolder)
-        var outcome = Outcome(ran: 0, failed: [], heldElsewhere: 0, summary: "", report: nil)
+        var outcome = Outcome(failed: [], summary: "", report: nil)
         let runs = myRuns
         for (position, run) in runs.enumerated() {
             if Interruption.signal != nil { break }
             let final = (options.outFolder as NSString).appendingPathComponent(run.runID)
-            if let record = try? RunFiles.readResult(folder: final), record.status.isResult || (record.status == .failed && !options.retryFailed) {
-                continue
-            }
+            guard wantsToRun((try? RunFiles.readResult(folder: final))?.status) else { continue }
             let mine: Claim
             switch try claims.acquire(run.runID, shard: shardName) {
             case let .heldBy(holder):
-                outcome.heldElsewhere += 1
                 options.onEvent(.skipped(run, reason: "held by \(holder.host):\(holder.pid)"))
                 continue
             case let .acquired(claim): mine = claim
@@ -100,7 +101,6 @@ public final class SuiteRunner {
             }
             claims.release(mine)
             guard let (result, seconds) = record else { continue }
-            outcome.ran += 1
             if result.status == .failed { outcome.failed.append(run.runID) }
             history.record(result, wallSeconds: seconds, threads: options.threads)
             options.onEvent(.runFinished(run, status: result.status, detail: result.error ?? Self.metricLine(result), seconds: seconds))
@@ -161,8 +161,7 @@ public final class SuiteRunner {
             try? FileManager.default.removeItem(atPath: work)
             throw SetupError(reason)
         }
-        var record = RunOutcomeRecord.make(run, child: child, outcome: outcome)
-        record.cost.wallSeconds = outcome.seconds
+        let record = RunOutcomeRecord.make(run, child: child, outcome: outcome)
         try RunFiles.writeResult(record, folder: work)
         // Published only while the claim is still ours; the record replaces an earlier failed or interrupted one.
         guard claims.refresh(&claim, progress: .init(phase: "publishing")) else {

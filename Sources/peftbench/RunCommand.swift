@@ -59,15 +59,13 @@ struct RunSpecOptions: ParsableArguments {
         return layer
     }
 
-    /// The spec of `task` × `method` from the config file and the flags (`task`/`method` given here win).
-    func spec(task: String? = nil, method: String? = nil) throws -> RunSpec {
+    /// The spec from the config file and the flags.
+    func spec() throws -> RunSpec {
         var spec = RunSpec(task: "", method: "")
         do {
             if let config { spec = try RunSpec.load(yaml: config) }
             for (key, value) in try flagValues() { try key.parse(&spec, value) }
         } catch let error as RunError { throw ValidationError("\(error)") }
-        if let task { spec.task = task }
-        if let method { spec.method = method }
         guard !spec.task.isEmpty, !spec.method.isEmpty else {
             throw ValidationError("--task and --method are needed (or a --config that names them)")
         }

@@ -37,7 +37,7 @@ struct SuiteLocation: ParsableArguments {
 
     func outFolder(_ plan: SuitePlan) -> String { out ?? ("runs" as NSString).appendingPathComponent(plan.file.name) }
 
-    func options(_ plan: SuitePlan, threads: Int?) throws -> SuiteRunner.Options {
+    func options(_ plan: SuitePlan) throws -> SuiteRunner.Options {
         SuiteRunner.Options(outFolder: outFolder(plan), tasksFolder: try home.tasksFolder(), cacheFolder: ModelStore.cacheDirectory)
     }
 }
@@ -54,7 +54,7 @@ struct SuiteRunCommand: ParsableCommand {
 
     func run() throws {
         let plan = try location.plan()
-        var options = try location.options(plan, threads: threads)
+        var options = try location.options(plan)
         options.threads = threads ?? plan.file.limits.threads
         options.shard = try shard.map(Self.parseShard)
         options.retryFailed = retryFailed
@@ -150,7 +150,7 @@ struct SuiteSummarizeCommand: ParsableCommand {
 
     func run() throws {
         let plan = try location.plan()
-        let options = try location.options(plan, threads: nil)
+        let options = try location.options(plan)
         let runner = SuiteRunner(plan: plan, options: options)
         print(try runner.writeSummary())
         if !noReport { print(try runner.writeReport(to: report ?? (options.outFolder as NSString).appendingPathComponent("report"))) }
@@ -175,7 +175,7 @@ struct SuiteSlurmCommand: ParsableCommand {
 
     func run() throws {
         let plan = try location.plan()
-        let options = try location.options(plan, threads: nil)
+        let options = try location.options(plan)
         let threads = self.threads ?? plan.file.limits.threads ?? 2
         let estimate = SuiteEstimate(history: TimingHistory(cacheFolder: options.cacheFolder), threads: threads)
         let shardSeconds = (0..<shards).map { estimate.figure(plan.shard($0, of: shards).map(\.spec)).seconds }.max() ?? 0

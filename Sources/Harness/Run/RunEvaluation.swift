@@ -9,7 +9,7 @@ struct RunEvaluation {
     var predictions: [Prediction]
     var result: RunResult
 
-    static func run(_ plan: RunPlan, trained: inout RunTraining, options: Runner.Options) throws -> RunEvaluation {
+    static func run(_ plan: RunPlan, trained: RunTraining, options: Runner.Options) throws -> RunEvaluation {
         var result = trained.result
         let model = plan.model, encoder = plan.encoder, examples = plan.evalExamples, seq = plan.spec.seq
         let clock = Stopwatch()

@@ -84,7 +84,7 @@ public final class Runner {
         checkpoint(plan.result)
         options.onEvent(.planned(runID: spec.runID, steps: plan.result.budget.steps, evaluationExamples: plan.evalExamples.count))
 
-        var trained = try RunTraining.run(plan, options: options, checkpoint: { try RunFiles.writeResult($0, folder: work) })
+        let trained = try RunTraining.run(plan, options: options, checkpoint: { try RunFiles.writeResult($0, folder: work) })
         checkpoint(trained.result)
         if options.shouldStop() { throw RunInterrupted() }
         if trained.result.status == .diverged {
@@ -92,7 +92,7 @@ public final class Runner {
             return try RunRecord.write(trained.result, predictions: nil, applied: nil, plan: plan, folder: work, options: options)
         }
 
-        let evaluated = try RunEvaluation.run(plan, trained: &trained, options: options)
+        let evaluated = try RunEvaluation.run(plan, trained: trained, options: options)
         return try RunRecord.write(evaluated.result, predictions: evaluated.predictions, applied: trained.applied, plan: plan,
                                    folder: work, options: options)
     }

@@ -62,8 +62,10 @@ public struct RunSpec: Codable, Sendable, Equatable {
         guard evalBatch >= 1 else { throw RunError("eval_batch must be at least 1, got \(evalBatch)") }
         if let evalLimit, evalLimit < 1 { throw RunError("eval_limit must be at least 1, got \(evalLimit)") }
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw RunError("learning_rate must be positive, got \(learningRate)") }
-        if targetTokens == nil, let warmupSteps, warmupSteps < 0 || warmupSteps > steps { throw RunError("warmup_steps must be within 0...\(steps)") }
-        if let warmupSteps, warmupSteps < 0 { throw RunError("warmup_steps must be at least 0") }
+        // With a token budget the steps are known only once the data is read; the plan caps warm-up at them.
+        if let warmupSteps, warmupSteps < 0 || (targetTokens == nil && warmupSteps > steps) {
+            throw RunError("warmup_steps must be within 0...\(steps)")
+        }
         if let wallClockLimit, !(wallClockLimit > 0) { throw RunError("wall_clock_limit must be positive seconds") }
         guard ["constant", "linear", "cosine"].contains(schedule) else { throw RunError("schedule must be constant, linear or cosine, got '\(schedule)'") }
         guard TaskDefinition.splits.contains(evalSplit), evalSplit != "train" else { throw RunError("eval_split must be validation or test, got '\(evalSplit)'") }
