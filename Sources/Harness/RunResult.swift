@@ -124,7 +124,7 @@ extension RunResult {
     public static func unstarted(_ spec: RunSpec, status: Status) -> RunResult {
         RunResult(
             runID: spec.runID, status: status, spec: spec,
-            method: .init(name: spec.method, config: spec.params, learningRate: spec.learningRate ?? MethodDefaults.learningRate(spec.method),
+            method: .init(name: spec.method, config: spec.params, learningRate: spec.effectiveLearningRate ?? 0,
                           schedule: spec.schedule, warmupSteps: spec.warmupSteps ?? spec.steps / 10, weightDecay: spec.weightDecay,
                           targetedModules: 0),
             budget: .init(steps: spec.steps, examplesPerStep: spec.batch, maxSequenceLength: spec.seq, seed: spec.seed, orderDigest: "",

@@ -21,6 +21,8 @@ public protocol PEFTMethod: Sendable {
     /// The paper it follows.
     static var reference: String { get }
     static var options: [MethodOption] { get }
+    /// Its default learning rate and selection grid.
+    static var learningRates: LearningRates { get }
     /// Freezes what the method keeps frozen, installs its parameters and wrappers, and says what trains.
     static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod
 }

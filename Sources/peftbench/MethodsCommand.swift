@@ -45,15 +45,25 @@ struct MethodsListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Every method with its defaults.")
     @Flag(help: "Print JSON.") var json = false
 
-    struct Entry: Codable { var name: String; var reference: String; var defaults: [String: String] }
+    struct Entry: Codable {
+        var name: String
+        var reference: String
+        var defaults: [String: String]
+        var learningRate: Float
+        var learningRateGrid: [Float]
+        var learningRateSource: String
+    }
 
     func run() throws {
         let entries = MethodRegistry.all.map { m in
-            Entry(name: m.name, reference: m.reference, defaults: Dictionary(uniqueKeysWithValues: m.options.map { ($0.name, $0.defaultValue) }))
+            Entry(name: m.name, reference: m.reference, defaults: Dictionary(uniqueKeysWithValues: m.options.map { ($0.name, $0.defaultValue) }),
+                  learningRate: m.learningRates.defaultValue, learningRateGrid: m.learningRates.grid, learningRateSource: m.learningRates.source)
         }
         if json { print(try JSONOutput.string(entries)); return }
         for m in MethodRegistry.all {
             print("\(m.name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(m.reference)")
+            let rates = m.learningRates
+            print("          learning rate \(rates.defaultValue) (\(rates.source)); selection grid \(rates.grid.map { "\($0)" }.joined(separator: ", "))")
             for o in m.options { print("          \(o.name)=\(o.defaultValue)  \(o.help)") }
         }
     }

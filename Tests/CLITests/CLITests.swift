@@ -1,10 +1,11 @@
 import Engine
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the `peftbench` executable that `swift test` built beside the test bundle.
 struct CLI {
-    struct Output { var status: Int32; var stdout: String; var stderr: String }
+    typealias Output = Command.Output
 
     static var executable: URL {
         let productsDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -15,18 +16,9 @@ struct CLI {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: executable.path), "peftbench was not built beside the tests")
     }
 
-    func run(_ args: [String], environment: [String: String]? = nil) throws -> Output {
-        let p = Process()
-        p.executableURL = Self.executable
-        p.arguments = args
-        if let environment { p.environment = environment }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    func run(_ args: [String], environment: [String: String]? = nil, timeout: TimeInterval = 900,
+             file: StaticString = #filePath, line: UInt = #line) throws -> Output {
+        try Command.run(Self.executable.path, args, environment: environment, timeout: timeout, file: file, line: line)
     }
 
     func json(_ text: String) throws -> [String: Any] {

@@ -27,22 +27,19 @@ final class SuiteCLITests: XCTestCase {
     }
 
     /// Starts `peftbench args` without waiting; its stderr goes to `log`.
-    func start(_ args: [String], log: String, environment: [String: String]? = nil) throws -> Process {
-        let p = Process()
-        p.executableURL = CLI.executable
-        p.arguments = args
-        if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        FileManager.default.createFile(atPath: log, contents: nil)
-        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        return p
+    func start(_ args: [String], log: String, environment: [String: String]? = nil) throws -> Command {
+        try Command(CLI.executable.path, args, environment: environment.map { ProcessInfo.processInfo.environment.merging($0) { $1 } },
+                    stderrFile: log)
     }
 
-    func wait(_ what: String, timeout: Double = 120, _ condition: () -> Bool) throws {
+    /// Polls `condition` until it holds; past `timeout` the test fails.
+    func wait(_ what: String, timeout: Double = 120, file: StaticString = #filePath, line: UInt = #line, _ condition: () -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while !condition() {
-            guard Date() < deadline else { throw XCTSkip("timed out waiting for \(what)") }
+            guard Date() < deadline else {
+                XCTFail("timed out after \(Int(timeout)) s waiting for \(what)", file: file, line: line)
+                throw Command.Failure("timed out waiting for \(what)")
+            }
             usleep(50_000)
         }
     }
@@ -115,8 +112,8 @@ final class SuiteCLITests: XCTestCase {
             results(out).count >= 1 && !processes(containing: out).isEmpty
                 && ((try? String(contentsOfFile: dir.appendingPathComponent("1.log").path, encoding: .utf8))?.contains("step") ?? false)
         }
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        p.signal(SIGKILL)
+        try p.wait()
         // The run's process dies with the suite.
         try wait("the worker to die", timeout: 10) { processes(containing: out).isEmpty }
         let before = results(out).count
@@ -140,8 +137,7 @@ final class SuiteCLITests: XCTestCase {
         let out = dir.appendingPathComponent("shared").path
         let logs = ["a.log", "b.log"].map { dir.appendingPathComponent($0).path }
         let processes = try logs.map { try start(["suite", "run", suite, "--out", out, "--no-report", "--threads", "1"], log: $0) }
-        for p in processes { p.waitUntilExit() }
-        for (p, log) in zip(processes, logs) { XCTAssertEqual(p.terminationStatus, 0, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "") }
+        for (p, log) in zip(processes, logs) { XCTAssertEqual(try p.wait().status, 0, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "") }
         let started = logs.flatMap(startedRuns)
         XCTAssertEqual(started.count, 10, "every run started exactly once: \(started)")
         XCTAssertEqual(Set(started).count, 10)
@@ -158,8 +154,7 @@ final class SuiteCLITests: XCTestCase {
         for i in 0..<3 {
             let log = dir.appendingPathComponent("shard\(i).log").path
             let p = try start(["suite", "run", suite, "--out", sharded, "--shard", "\(i)/3", "--no-report"], log: log)
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0)
+            XCTAssertEqual(try p.wait().status, 0)
             seen.append(startedRuns(log))
         }
         XCTAssertEqual(seen.map(\.count).reduce(0, +), 6)
@@ -231,10 +226,10 @@ final class SuiteCLITests: XCTestCase {
         let p = try start(["suite", "run", suite, "--out", out, "--no-report", "--threads", "1"], log: log)
         try wait("training to start") { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("step ") }
         let sent = Date()
-        kill(p.processIdentifier, SIGINT)
-        p.waitUntilExit()
+        p.signal(SIGINT)
+        let stopped = try p.wait(timeout: 120)
         XCTAssertLessThan(Date().timeIntervalSince(sent), 20, "the run did not stop at its next step")
-        XCTAssertEqual(p.terminationStatus, 130)
+        XCTAssertEqual(stopped.status, 130)
         let records = results(out)
         XCTAssertEqual(records.count, 1)
         let record = try XCTUnwrap(records.values.first)
@@ -317,18 +312,11 @@ final class SuiteCLITests: XCTestCase {
 
     func testCommandsWorkFromAnyDirectory() throws {
         let dir = try temporaryFolder()
-        let run = Process()
-        run.executableURL = CLI.executable
-        run.currentDirectoryURL = dir
-        run.arguments = ["run", "--task", "gsm8k", "--method", "ia3", "--model", "tiny", "--steps", "2", "--batch", "2", "--seq", "64",
-                         "--eval-limit", "2", "--forgetting-examples", "0"]
-        run.standardError = FileHandle.nullDevice
-        let out = Pipe()
-        run.standardOutput = out
-        try run.run()
-        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
-        XCTAssertEqual(run.terminationStatus, 0)
+        let run = try Command.run(CLI.executable.path, ["run", "--task", "gsm8k", "--method", "ia3", "--model", "tiny", "--steps", "2",
+                                                        "--batch", "2", "--seq", "64", "--eval-limit", "2", "--forgetting-examples", "0"],
+                                  directory: dir.path)
+        let printed = run.stdout
+        XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(printed.hasPrefix("runs/gsm8k-ia3-tiny"), printed)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs").path))
 
@@ -342,13 +330,9 @@ final class SuiteCLITests: XCTestCase {
     /// the summary equal a local run's.
     func testTheSmokeSuiteOnSlurmEqualsALocalRun() throws {
         if ProcessInfo.processInfo.environment["PEFTBENCH_SKIP_SLURM"] != nil { throw XCTSkip("PEFTBENCH_SKIP_SLURM is set") }
-        let setup = Process()
-        setup.executableURL = URL(fileURLWithPath: "/bin/bash")
-        setup.arguments = [repositoryRoot.appendingPathComponent("scripts/slurm-local.sh").path, "start"]
-        try setup.run()
-        setup.waitUntilExit()
-        XCTAssertEqual(setup.terminationStatus, 0, "scripts/slurm-local.sh start failed")
-        guard setup.terminationStatus == 0 else { return }
+        let setup = try Command.run("/bin/bash", [repositoryRoot.appendingPathComponent("scripts/slurm-local.sh").path, "start"], timeout: 600)
+        XCTAssertEqual(setup.status, 0, "scripts/slurm-local.sh start failed: \(setup.stderr)")
+        guard setup.status == 0 else { return }
 
         let dir = try temporaryFolder()
         let local = dir.appendingPathComponent("local").path
@@ -363,15 +347,7 @@ final class SuiteCLITests: XCTestCase {
         XCTAssertTrue(script.contains("#SBATCH --array=0-3%4"), script)
         XCTAssertTrue(try String(contentsOfFile: cluster + "/slurm/summarize.sbatch", encoding: .utf8).contains("suite summarize"))
         try wait("the Slurm jobs", timeout: 1200) {
-            let q = Process()
-            q.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            q.arguments = ["squeue", "-h", "-j", summaryJob]
-            let out = Pipe()
-            q.standardOutput = out
-            q.standardError = FileHandle.nullDevice
-            try? q.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            q.waitUntilExit()
+            let text = (try? Command.run("/usr/bin/env", ["squeue", "-h", "-j", summaryJob], timeout: 60).stdout) ?? ""
             return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         }
         for i in 0..<4 {

@@ -7,20 +7,12 @@ import XCTest
 public enum PythonScript {
     public static func run(_ script: URL, arguments: [String], package: String) throws -> Data {
         if ProcessInfo.processInfo.environment["PEFTBENCH_SKIP_REFERENCE_TESTS"] == "1" { throw XCTSkip("PEFTBENCH_SKIP_REFERENCE_TESTS=1") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [ProcessInfo.processInfo.environment["PEFTBENCH_REFERENCE_PYTHON"] ?? "python3", script.path] + arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            XCTFail("\(script.lastPathComponent) failed (pip install \(package)): \(errors)")
+        let python = ProcessInfo.processInfo.environment["PEFTBENCH_REFERENCE_PYTHON"] ?? "python3"
+        let r = try Command.run("/usr/bin/env", [python, script.path] + arguments, timeout: 1800)
+        guard r.status == 0 else {
+            XCTFail("\(script.lastPathComponent) failed (pip install \(package)): \(r.stderr)")
             throw CocoaError(.fileReadUnknown)
         }
-        return data
+        return r.stdoutData
     }
 }

@@ -1,9 +1,8 @@
 """A local HTTP server for the download tests: serves files from a folder; under /drop/ it announces the whole
-length but closes the connection halfway. Prints the port it listens on, then serves until stdin closes."""
+length but closes the connection halfway. Prints the port it listens on, then serves until it is killed."""
 import http.server
 import os
 import sys
-import threading
 
 root = sys.argv[1]
 
@@ -34,5 +33,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 print(server.server_address[1], flush=True)
-threading.Thread(target=server.serve_forever, daemon=True).start()
-sys.stdin.read()
+server.serve_forever()

@@ -71,7 +71,8 @@ struct RunPlan {
         orderText += "|" + training.sequences.map { $0.tokens.map(String.init).joined(separator: " ") }.joined(separator: "\n")
         let limit = spec.evalLimit ?? definition.evalLimit ?? evalSplit.examples.count
         let evalExamples = Array(evalSplit.examples.prefix(limit))
-        let learningRate = spec.learningRate ?? MethodDefaults.learningRate(spec.method)
+        let defaultRate = try MethodRegistry.method(named: spec.method).learningRates.defaultValue
+        let learningRate = spec.learningRate ?? defaultRate
         let warmup = min(spec.warmupSteps ?? steps / 10, steps)
 
         let result = RunResult(

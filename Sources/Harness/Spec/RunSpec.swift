@@ -1,4 +1,5 @@
 import Foundation
+import Methods
 import Tasks
 
 /// Everything that defines a run: the task, the method and its hyperparameters, the model, the budget, the seed
@@ -19,7 +20,7 @@ public struct RunSpec: Codable, Sendable, Equatable {
     /// sequences hold at least this many tokens (the same steps for every method of a task).
     public var targetTokens: Int?
     public var seed: UInt64 = 0
-    /// Peak learning rate; nil takes the method's default (`MethodDefaults`).
+    /// Peak learning rate; nil takes the method's default (its `learningRates`).
     public var learningRate: Float?
     public var schedule = "linear"
     /// Nil: a tenth of the steps.
@@ -70,6 +71,11 @@ public struct RunSpec: Codable, Sendable, Equatable {
         guard ["constant", "linear", "cosine"].contains(schedule) else { throw RunError("schedule must be constant, linear or cosine, got '\(schedule)'") }
         guard TaskDefinition.splits.contains(evalSplit), evalSplit != "train" else { throw RunError("eval_split must be validation or test, got '\(evalSplit)'") }
         guard forgettingExamples >= 0 else { throw RunError("forgetting_examples must be at least 0") }
+    }
+
+    /// The peak learning rate it trains with: its own, else its method's default (nil for an unknown method).
+    public var effectiveLearningRate: Float? {
+        learningRate ?? (try? MethodRegistry.method(named: method))?.learningRates.defaultValue
     }
 
     /// Stable across processes: the task, method, model, seed and a digest of the whole spec.

@@ -7,6 +7,7 @@ import Model
 public enum AdaLoRA: PEFTMethod {
     public static let name = "adalora"
     public static let reference = "Zhang et al. 2023, Adaptive Budget Allocation for Parameter-Efficient Fine-Tuning"
+    public static let learningRates = LearningRates.around(5e-4, source: "AdaLoRA's NLG settings")
     public static let options = [
         MethodOption("init_r", "12", "initial rank of every adapted projection"),
         MethodOption("target_r", "8", "average rank left at the end"),

@@ -9,6 +9,7 @@ import Model
 public enum BottleneckAdapter: PEFTMethod {
     public static let name = "adapter"
     public static let reference = "Houlsby et al. 2019, Parameter-Efficient Transfer Learning for NLP"
+    public static let learningRates = LearningRates.around(5e-4, source: "bottleneck adapters (Houlsby et al.; AdapterHub's defaults)")
     public static let options = [
         MethodOption("bottleneck_size", "64", "width m of the bottleneck"),
         MethodOption("placement", "houlsby", "houlsby (after attention and MLP) or mlp (after the MLP only, Pfeiffer)"),

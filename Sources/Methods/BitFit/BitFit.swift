@@ -6,6 +6,7 @@ import Model
 public enum BitFit: PEFTMethod {
     public static let name = "bitfit"
     public static let reference = "Ben Zaken et al. 2022, BitFit: Simple Parameter-efficient Fine-tuning for Transformer-based Masked Language-models"
+    public static let learningRates = LearningRates.around(1e-3, source: "BitFit")
     public static let options = [MethodOption("target_modules", "all-linear", "projections that get a trained bias")]
 
     public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {

@@ -6,6 +6,7 @@ import Model
 public enum IA3: PEFTMethod {
     public static let name = "ia3"
     public static let reference = "Liu et al. 2022, Few-Shot Parameter-Efficient Fine-Tuning is Better and Cheaper than In-Context Learning"
+    public static let learningRates = LearningRates.around(3e-3, source: "(IA)³ / T-Few")
     public static let options = [
         MethodOption("target_modules", "k_proj,v_proj,down_proj", "projections to rescale"),
         MethodOption("feedforward_modules", "down_proj", "of those, the ones rescaled on their input rather than output"),

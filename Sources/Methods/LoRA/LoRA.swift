@@ -39,6 +39,7 @@ func installLoRA(on model: LlamaModel, config: MethodConfig, context: MethodCont
 public enum LoRA: PEFTMethod {
     public static let name = "lora"
     public static let reference = "Hu et al. 2021, LoRA: Low-Rank Adaptation of Large Language Models"
+    public static let learningRates = LearningRates.around(2e-4, source: "LoRA (Hu et al.) on GPT-2 E2E; PEFT's causal-LM examples")
     public static let options = loraOptions
     public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
         try installLoRA(on: model, config: config, context: context, trainA: true, dora: false)
@@ -49,6 +50,7 @@ public enum LoRA: PEFTMethod {
 public enum LoRAFA: PEFTMethod {
     public static let name = "lora-fa"
     public static let reference = "Zhang et al. 2023, LoRA-FA: Memory-efficient Low-rank Adaptation"
+    public static let learningRates = LearningRates.around(2e-4, source: "as LoRA, which LoRA-FA's experiments keep")
     public static let options = loraOptions
     public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
         try installLoRA(on: model, config: config, context: context, trainA: false, dora: false)
@@ -59,6 +61,7 @@ public enum LoRAFA: PEFTMethod {
 public enum DoRA: PEFTMethod {
     public static let name = "dora"
     public static let reference = "Liu et al. 2024, DoRA: Weight-Decomposed Low-Rank Adaptation"
+    public static let learningRates = LearningRates.around(2e-4, source: "as LoRA, which DoRA's commonsense experiments use")
     public static let options = loraOptions
     public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
         try installLoRA(on: model, config: config, context: context, trainA: true, dora: true)
@@ -80,6 +83,7 @@ extension DoRA {
 public enum FullFineTuning: PEFTMethod {
     public static let name = "full"
     public static let reference = "full fine-tuning (every parameter)"
+    public static let learningRates = LearningRates.around(2e-5, source: "the common range for fine-tuning decoders of this size (1e-5 … 5e-5)")
     public static let options: [MethodOption] = []
     public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
         model.unfreezeAll()

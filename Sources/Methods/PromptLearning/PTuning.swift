@@ -6,6 +6,7 @@ import Model
 public enum PTuning: PEFTMethod {
     public static let name = "ptuning"
     public static let reference = "Liu et al. 2021, GPT Understands, Too"
+    public static let learningRates = LearningRates.around(1e-2, source: "P-tuning's prompt encoder")
     public static let options = [
         MethodOption("num_virtual_tokens", "20", "virtual tokens prepended to each sequence"),
         MethodOption("encoder_hidden_size", "128", "hidden width of the MLP prompt encoder"),

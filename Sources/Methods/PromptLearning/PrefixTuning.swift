@@ -8,6 +8,7 @@ import Model
 public enum PrefixTuning: PEFTMethod {
     public static let name = "prefix"
     public static let reference = "Li & Liang 2021, Prefix-Tuning: Optimizing Continuous Prompts for Generation"
+    public static let learningRates = LearningRates.around(1e-2, source: "prefix tuning without reparameterisation")
     public static let options = [
         MethodOption("num_virtual_tokens", "20", "prefix positions per layer"),
         MethodOption("prefix_projection", "false", "produce the prefixes through an MLP"),

@@ -5,6 +5,7 @@ import Model
 public enum PromptTuning: PEFTMethod {
     public static let name = "prompt"
     public static let reference = "Lester et al. 2021, The Power of Scale for Parameter-Efficient Prompt Tuning"
+    public static let learningRates = LearningRates.around(3e-2, source: "prompt tuning with AdamW (PEFT's examples)")
     public static let options = [
         MethodOption("num_virtual_tokens", "20", "virtual tokens prepended to each sequence"),
         MethodOption("prompt_tuning_init", "SAMPLE_VOCAB", "SAMPLE_VOCAB (embeddings of random vocabulary tokens), TEXT, or RANDOM (normal)"),

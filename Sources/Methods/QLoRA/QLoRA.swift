@@ -6,6 +6,7 @@ import Model
 public enum QLoRA: PEFTMethod {
     public static let name = "qlora"
     public static let reference = "Dettmers et al. 2023, QLoRA: Efficient Finetuning of Quantized LLMs"
+    public static let learningRates = LearningRates.around(2e-4, source: "QLoRA's rate for models under 13B parameters")
     public static let options = loraOptions
 
     public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {

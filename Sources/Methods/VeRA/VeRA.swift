@@ -7,6 +7,7 @@ import Model
 public enum VeRA: PEFTMethod {
     public static let name = "vera"
     public static let reference = "Kopiczko et al. 2024, VeRA: Vector-based Random Matrix Adaptation"
+    public static let learningRates = LearningRates.around(4e-3, source: "VeRA, which trains only scaling vectors")
     public static let options = [
         MethodOption("r", "256", "rank of the shared random projections"),
         MethodOption("target_modules", "all-linear", "projections to adapt"),
