@@ -27,6 +27,8 @@ public struct RunResult: Codable, Sendable {
     public var metrics: [MetricResult] = []
     public var calibration: CalibrationResults?
     public var forgetting: [ForgettingResult] = []
+    /// A learning-rate proxy run's score (`eval_split: selection`); such a run has no metrics.
+    public var heldOutLoss: HeldOutLoss?
     public var cost: Cost
     public var startedAt: String
     public var finishedAt: String?
@@ -35,6 +37,8 @@ public struct RunResult: Codable, Sendable {
         public var name: String
         public var config: [String: String]
         public var learningRate: Float
+        /// How the learning rate was chosen (nil in records from before this was recorded).
+        public var learningRateChoice: LearningRateChoice?
         public var schedule: String
         public var warmupSteps: Int
         public var weightDecay: Float
@@ -62,6 +66,11 @@ public struct RunResult: Codable, Sendable {
         public var stepsRun: Int
         /// The token budget the steps were derived from, when the spec gave one.
         public var targetTokens: Int?
+        /// Training examples available after the selection hold-out and `train_examples`.
+        public var trainingExamples: Int?
+        /// What training consumed: sequences (examples × steps run) and the tokens the loss was taken on.
+        public var examplesSeen: Int?
+        public var targetTokensSeen: Int?
     }
 
     public struct Failure: Codable, Sendable, Equatable {
@@ -124,7 +133,7 @@ extension RunResult {
     public static func unstarted(_ spec: RunSpec, status: Status) -> RunResult {
         RunResult(
             runID: spec.runID, status: status, spec: spec,
-            method: .init(name: spec.method, config: spec.params, learningRate: spec.effectiveLearningRate ?? 0,
+            method: .init(name: spec.method, config: spec.params, learningRate: spec.statedLearningRate ?? 0,
                           schedule: spec.schedule, warmupSteps: spec.warmupSteps ?? spec.steps / 10, weightDecay: spec.weightDecay,
                           targetedModules: 0),
             budget: .init(steps: spec.steps, examplesPerStep: spec.batch, maxSequenceLength: spec.seq, seed: spec.seed, orderDigest: "",

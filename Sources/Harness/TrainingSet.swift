@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import Model
 import Tasks
 
@@ -31,16 +32,30 @@ public struct TrainingSet {
         return (0..<steps).map { _ in order.next(batch: batch) }
     }
 
-    /// The fewest steps of the order whose sequences hold at least `tokens` tokens: a token budget made into steps,
-    /// the same for every method of the task.
+    /// The fewest steps of the order whose sequences hold at least `tokens` target (loss) tokens: a token budget
+    /// made into steps, the same for every method of the task.
     public func steps(toReach tokens: Int, batch: Int, task: String) -> Int {
         var order = DataOrder(set: self, task: task)
         var steps = 0, total = 0
         while total < tokens {
-            total += order.next(batch: batch).reduce(0) { $0 + sequences[$1].tokens.count }
+            total += targetTokens(order.next(batch: batch))
             steps += 1
         }
         return steps
+    }
+
+    /// The tokens the loss is taken on in these sequences: each one's tokens after its prompt.
+    public func targetTokens(_ indices: [Int]) -> Int {
+        indices.reduce(0) { $0 + max(0, sequences[$1].tokens.count - sequences[$1].lossFrom) }
+    }
+
+    /// The first `count` examples of a fixed order of the split (by a digest of each example's id, the same for
+    /// every seed and method), in file order: training-set sizes that nest, each smaller set inside the larger.
+    public static func fixedSubset(_ examples: [TaskExample], count: Int) -> [TaskExample] {
+        guard count < examples.count else { return examples }
+        let keys = examples.map { FileDigest.sha256(Data("order|\($0.id)".utf8)) }
+        let ranked = examples.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : a < b }
+        return Set(ranked.prefix(count)).sorted().map { examples[$0] }
     }
 
     /// The seeded visiting order, one step at a time: a fresh shuffle of every sequence each epoch.

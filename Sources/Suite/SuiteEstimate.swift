@@ -17,6 +17,8 @@ public struct TimingHistory {
         public var evaluationSeconds: Double
         /// The run's process from start to exit.
         public var wallSeconds: Double
+        /// A learning-rate proxy run (held-out loss instead of generation and metrics); nil in older lines.
+        public var selection: Bool?
     }
 
     public let path: String
@@ -35,7 +37,7 @@ public struct TimingHistory {
                           batch: result.budget.examplesPerStep, seq: result.budget.maxSequenceLength, threads: threads,
                           trainingTokens: result.cost.trainingTokens, trainingSeconds: result.cost.trainingSeconds,
                           evaluationExamples: result.budget.evaluationExamples, evaluationSeconds: result.cost.evaluationSeconds,
-                          wallSeconds: wallSeconds)
+                          wallSeconds: wallSeconds, selection: result.spec.isSelectionRun)
         entries.append(entry)
         guard var line = try? JSONEncoder().encode(entry) else { return }
         line.append(0x0A)
@@ -69,7 +71,13 @@ public struct SuiteEstimate {
 
     public func seconds(_ spec: RunSpec) -> (seconds: Double, measured: Bool) {
         let sameModel = history.entries.filter { $0.model == spec.model && ($0.threads == threads || threads == nil || $0.threads == nil) }
-        for pool in [sameModel.filter { $0.task == spec.task && $0.method == spec.method }, sameModel.filter { $0.task == spec.task }, sameModel] {
+        // Runs of the same kind first: a proxy run's evaluation is a forward pass, not generation, so a full run is
+        // never estimated from one.
+        let usable = spec.isSelectionRun ? sameModel : sameModel.filter { !($0.selection ?? false) }
+        let sameKind = usable.filter { ($0.selection ?? false) == spec.isSelectionRun }
+        for pool in [sameKind.filter { $0.task == spec.task && $0.method == spec.method },
+                     usable.filter { $0.task == spec.task && $0.method == spec.method }, sameKind.filter { $0.task == spec.task },
+                     usable.filter { $0.task == spec.task }, sameKind, usable] {
             let recent = Array(pool.suffix(5))
             guard !recent.isEmpty else { continue }
             let predictions = recent.map { predict(spec, from: $0) }
@@ -83,7 +91,13 @@ public struct SuiteEstimate {
         let tokens = spec.targetTokens.map(Double.init) ?? Double(spec.steps * spec.batch) * tokensPerSequence
         let training = o.trainingSeconds * tokens / Double(max(1, o.trainingTokens))
         let examples = Double(spec.evalLimit ?? o.evaluationExamples)
-        let evaluation = o.evaluationSeconds * examples / Double(max(1, o.evaluationExamples))
+        let evaluation: Double
+        if spec.isSelectionRun && !(o.selection ?? false) {
+            // Measured from a full run: a forward pass per held-out example, about a third of a training step's work each.
+            evaluation = o.trainingSeconds / Double(max(1, o.steps * o.batch)) * examples / 3
+        } else {
+            evaluation = o.evaluationSeconds * examples / Double(max(1, o.evaluationExamples))
+        }
         let rest = max(0, o.wallSeconds - o.trainingSeconds - o.evaluationSeconds)
         return training + evaluation + rest
     }

@@ -38,6 +38,16 @@ public struct SuiteFile {
         public var line: Int?
     }
 
+    /// How `learning_rate: select` is resolved: proxy runs of a part of the budget at every grid point of the
+    /// method, scored by held-out loss on a number of the task's selection examples.
+    public struct Selection: Sendable {
+        /// The part of the budget (steps or target tokens) a proxy run trains for.
+        public var budgetFraction = 0.25
+        /// Held-out examples each proxy run is scored on.
+        public var examples = 64
+        public init() {}
+    }
+
     public struct Limits: Sendable {
         /// Seconds a run may take, from its process' start; the suite stops it after that.
         public var wallClock: Double?
@@ -62,13 +72,14 @@ public struct SuiteFile {
     public var methods: [Method]
     public var seeds: [UInt64]
     public var limits: Limits
+    public var selection = Selection()
     /// Axes whose product multiplies the runs: run keys, or `params.NAME` for a method hyperparameter.
     public var sweep: [(key: String, values: [String])]
 
-    static let budgetKeys: Set<String> = ["steps", "batch", "seq", "target_tokens", "learning_rate", "schedule", "warmup_steps",
-                                          "weight_decay", "wall_clock_limit"]
+    static let budgetKeys: Set<String> = ["steps", "batch", "seq", "target_tokens", "train_examples", "learning_rate", "schedule",
+                                          "warmup_steps", "weight_decay", "wall_clock_limit"]
     static let evaluationKeys: Set<String> = ["eval_limit", "eval_batch", "eval_split", "forgetting_examples", "forgetting_corpus"]
-    static let topKeys = ["name", "description", "model", "tasks", "methods", "seeds", "budget", "evaluation", "run", "limits", "sweep"]
+    static let topKeys = ["name", "description", "model", "tasks", "methods", "seeds", "budget", "evaluation", "run", "limits", "selection", "sweep"]
 
     /// A suite made on the command line (`compare`: one task, several methods).
     public init(name: String, tasks: [String], methods: [(label: String, method: String, layer: Layer)], base: Layer, seeds: [UInt64],
@@ -119,6 +130,7 @@ public struct SuiteFile {
             case "evaluation": try Self.section(node, source, "evaluation", allowed: Self.evaluationKeys, into: &base)
             case "run": try Self.section(node, source, "run", allowed: nil, into: &base)
             case "limits": limits = try Self.limits(node, source)
+            case "selection": selection = try Self.selection(node, source)
             case "sweep": sweep = try Self.sweep(node, source)
             default:
                 throw source.error(entry.keyNode, "unknown key '\(key)' (suite keys: \(Self.topKeys.joined(separator: ", ")))")
@@ -199,6 +211,21 @@ public struct SuiteFile {
             }
         }
         return limits
+    }
+
+    private static func selection(_ node: Node, _ source: YAMLSource) throws -> Selection {
+        var selection = Selection()
+        for e in try source.mapping(node, "selection") {
+            switch e.key {
+            case "budget_fraction":
+                let text = try source.scalar(e.value, "selection.budget_fraction")
+                guard let f = Double(text), f > 0, f <= 1 else { throw source.error(e.value, "selection.budget_fraction must be in (0, 1], got '\(text)'") }
+                selection.budgetFraction = f
+            case "examples": selection.examples = try source.integer(e.value, "selection.examples", atLeast: 1)
+            default: throw source.error(e.keyNode, "selection: unknown key '\(e.key)' (selection keys: budget_fraction, examples)")
+            }
+        }
+        return selection
     }
 
     private static func sweep(_ node: Node, _ source: YAMLSource) throws -> [(key: String, values: [String])] {

@@ -10,17 +10,25 @@ public struct SuiteRun: Sendable {
     public var label: String
     public var sweepPoint: [String: String]
     public var runID: String
+    /// For a run whose learning rate is selected: the run ids of its proxy runs, in grid order.
+    public var proxies: [String] = []
+
+    /// A learning-rate proxy run rather than a result of the comparison.
+    public var isSelectionRun: Bool { spec.isSelectionRun }
 }
 
-/// A suite expanded into its runs, in suite order (task, method, seed, sweep point).
+/// A suite expanded into its runs: the learning-rate proxy runs first, then the runs of the comparison in suite order
+/// (task, method, seed, sweep point).
 public struct SuitePlan {
     public let file: SuiteFile
     public let runs: [SuiteRun]
+    private let byID: [String: SuiteRun]
 
     public init(file: SuiteFile) throws {
         self.file = file
-        var runs: [SuiteRun] = []
+        var runs: [SuiteRun] = [], proxies: [SuiteRun] = []
         var seen: [String: String] = [:]
+        var proxyIDs = Set<String>()
         let points = Self.sweepPoints(file.sweep)
         for task in file.tasks {
             for method in file.methods {
@@ -44,14 +52,31 @@ public struct SuitePlan {
                             throw RunError("\(file.path): \(where_) is the same run as \(other)")
                         }
                         seen[spec.runID] = where_
-                        runs.append(SuiteRun(spec: spec, label: method.label, sweepPoint: Dictionary(uniqueKeysWithValues: point),
-                                             runID: spec.runID))
+                        var run = SuiteRun(spec: spec, label: method.label, sweepPoint: Dictionary(uniqueKeysWithValues: point), runID: spec.runID)
+                        if spec.learningRate == .select {
+                            let specs: [RunSpec]
+                            do { specs = try LearningRateSelection.proxies(of: spec, settings: file.selection, seed: file.seeds[0]) } catch {
+                                throw RunError("\(file.path): \(where_): \(error)")
+                            }
+                            for proxy in specs where !proxyIDs.contains(proxy.runID) {
+                                proxyIDs.insert(proxy.runID)
+                                proxies.append(SuiteRun(spec: proxy, label: method.label, sweepPoint: run.sweepPoint, runID: proxy.runID))
+                            }
+                            run.proxies = specs.map(\.runID)
+                        }
+                        runs.append(run)
                     }
                 }
             }
         }
-        self.runs = runs
+        self.runs = proxies + runs
+        byID = Dictionary(uniqueKeysWithValues: self.runs.map { ($0.runID, $0) })
     }
+
+    /// The runs of the comparison, without the learning-rate proxy runs.
+    public var comparisonRuns: [SuiteRun] { runs.filter { !$0.isSelectionRun } }
+
+    public func run(_ id: String) -> SuiteRun? { byID[id] }
 
     private static func sweepPoints(_ axes: [(key: String, values: [String])]) -> [[(String, String)]] {
         axes.reduce([[]]) { points, axis in points.flatMap { p in axis.values.map { p + [(axis.key, $0)] } } }
@@ -76,7 +101,9 @@ public struct SuitePlan {
             let definition: TaskDefinition
             do { definition = try catalog.definition(task.name) } catch { throw SetupError("\(file.path):\(task.line.map(String.init) ?? "?"): \(error)") }
             metrics.formUnion(definition.metrics)
-            let splits = Set(runs.filter { $0.spec.task == task.name }.map(\.spec.evalSplit)).union(["train"])
+            let splits = Set(runs.filter { $0.spec.task == task.name }.map { run in
+                run.isSelectionRun ? definition.selectionData.split ?? "train" : run.spec.evalSplit
+            }).union(["train"])
             for split in splits.sorted() {
                 do {
                     let data = try definition.resolve(split: split, root: catalog.root)

@@ -74,39 +74,13 @@ public final class SuiteRunner {
             throw SetupError("\(options.outFolder): cannot create the suite folder (\(error.localizedDescription))")
         }
         options.onEvent(.overview(overview()))
-        var history = TimingHistory(cacheFolder: options.cacheFolder)
-        var outcome = Outcome(failed: [], summary: "", report: nil)
+        var progress = Progress(history: TimingHistory(cacheFolder: options.cacheFolder), outcome: Outcome(failed: [], summary: "", report: nil))
         let runs = myRuns
         for (position, run) in runs.enumerated() {
             if Interruption.signal != nil { break }
-            let final = (options.outFolder as NSString).appendingPathComponent(run.runID)
-            guard wantsToRun((try? RunFiles.readResult(folder: final))?.status) else { continue }
-            let mine: Claim
-            switch try claims.acquire(run.runID, shard: shardName) {
-            case let .heldBy(holder):
-                options.onEvent(.skipped(run, reason: "held by \(holder.host):\(holder.pid)"))
-                continue
-            case let .acquired(claim): mine = claim
-            }
-            // Finished by another process between the look above and the claim.
-            if let record = try? RunFiles.readResult(folder: final), record.status.isResult {
-                claims.release(mine)
-                continue
-            }
-            options.onEvent(.runStarted(run, position: position + 1, of: runs.count))
-            let record: (RunResult, Double)?
-            do { record = try execute(run, claim: mine) } catch {
-                claims.release(mine)
-                throw error
-            }
-            claims.release(mine)
-            guard let (result, seconds) = record else { continue }
-            if result.status == .failed { outcome.failed.append(run.runID) }
-            history.record(result, wallSeconds: seconds, threads: options.threads)
-            options.onEvent(.runFinished(run, status: result.status, detail: result.error ?? Self.metricLine(result), seconds: seconds))
-            outcome.summary = try writeSummary()
-            if let signal = Interruption.signal { throw Interrupted(exitCode: 128 + signal) }
+            _ = try attempt(run, position: position + 1, of: runs.count, &progress)
         }
+        var outcome = progress.outcome
         outcome.summary = try writeSummary()
         options.onEvent(.wrote(what: "summary", path: outcome.summary))
         if let signal = Interruption.signal { throw Interrupted(exitCode: 128 + signal) }
@@ -117,9 +91,91 @@ public final class SuiteRunner {
         return outcome
     }
 
+    /// What one invocation has done so far.
+    struct Progress {
+        var history: TimingHistory
+        var outcome: Outcome
+    }
+
+    /// What became of a run this process looked at.
+    enum Attempt { case ran, heldBy(Claim), notNeeded }
+
+    private func folder(_ run: SuiteRun) -> String { (options.outFolder as NSString).appendingPathComponent(run.runID) }
+
+    /// Runs `run` unless it is done or another process holds it; a run that selects its learning rate first has its
+    /// proxy runs done (running those nobody holds, waiting for those others hold).
+    private func attempt(_ run: SuiteRun, position: Int, of count: Int, _ progress: inout Progress) throws -> Attempt {
+        guard wantsToRun((try? RunFiles.readResult(folder: folder(run)))?.status) else { return .notNeeded }
+        var choice: Result<LearningRateChoice, RunError>?
+        if !run.proxies.isEmpty {
+            choice = try selection(for: run, position: position, of: count, &progress)
+        }
+        let mine: Claim
+        switch try claims.acquire(run.runID, shard: shardName) {
+        case let .heldBy(holder):
+            options.onEvent(.skipped(run, reason: "held by \(holder.host):\(holder.pid)"))
+            return .heldBy(holder)
+        case let .acquired(claim): mine = claim
+        }
+        defer { claims.release(mine) }
+        // Finished by another process between the look above and the claim.
+        if let record = try? RunFiles.readResult(folder: folder(run)), record.status.isResult { return .notNeeded }
+        options.onEvent(.runStarted(run, position: position, of: count))
+        let record: (RunResult, Double)?
+        switch choice {
+        case .failure(let error)?: record = try recordUnrunnable(run, error, claim: mine)
+        case .success(let chosen)?: record = try execute(run, claim: mine, learningRate: chosen)
+        case nil: record = try execute(run, claim: mine, learningRate: nil)
+        }
+        guard let (result, seconds) = record else { return .ran }
+        if result.status == .failed { progress.outcome.failed.append(run.runID) }
+        progress.history.record(result, wallSeconds: seconds, threads: options.threads)
+        options.onEvent(.runFinished(run, status: result.status, detail: result.error ?? Self.metricLine(result), seconds: seconds))
+        progress.outcome.summary = try writeSummary()
+        if let signal = Interruption.signal { throw Interrupted(exitCode: 128 + signal) }
+        return .ran
+    }
+
+    /// The learning rate a run's proxies select, once every proxy has a record: this process runs the proxies nobody
+    /// holds and waits for those another process (a shard, a suite on the same folder) is running.
+    private func selection(for run: SuiteRun, position: Int, of count: Int, _ progress: inout Progress) throws -> Result<LearningRateChoice, RunError> {
+        let proxies = run.proxies.compactMap(plan.run)
+        while true {
+            var heldBy: Claim?
+            for proxy in proxies {
+                if case let .heldBy(holder) = try attempt(proxy, position: position, of: count, &progress) { heldBy = holder }
+                if let signal = Interruption.signal { throw Interrupted(exitCode: 128 + signal) }
+            }
+            guard let heldBy else {
+                let records = Dictionary(uniqueKeysWithValues: proxies.compactMap { p in (try? RunFiles.readResult(folder: folder(p))).map { (p.runID, $0) } })
+                return LearningRateSelection.choose(spec: run.spec, proxies: proxies, records: records)
+            }
+            options.onEvent(.skipped(run, reason: "waiting for its learning-rate proxy runs (one held by \(heldBy.host):\(heldBy.pid))"))
+            for _ in 0..<50 where Interruption.signal == nil { usleep(100_000) }
+        }
+    }
+
+    /// The record of a run that cannot start (no proxy run gave it a learning rate), published like any other.
+    private func recordUnrunnable(_ run: SuiteRun, _ error: RunError, claim: Claim) throws -> (RunResult, Double)? {
+        let work = (options.outFolder as NSString).appendingPathComponent(".attempts/\(run.runID).\(ClaimStore.host).\(getpid())")
+        try RunFolders.makeEmpty(work)
+        var record = RunResult.unstarted(run.spec, status: .failed)
+        record.error = error.description
+        record.failure = .init(cause: "error", stderrTail: [])
+        record.finishedAt = record.startedAt
+        try RunFiles.writeResult(record, folder: work)
+        var claim = claim
+        guard claims.refresh(&claim, progress: .init(phase: "publishing")) else {
+            try? FileManager.default.removeItem(atPath: work)
+            return nil
+        }
+        try RunFolders.publish(work, as: folder(run))
+        return (record, 0)
+    }
+
     /// Runs one claimed run in its own process and publishes its record; nil when the claim was lost to another
     /// process (its record is that process' to write).
-    private func execute(_ run: SuiteRun, claim: Claim) throws -> (RunResult, Double)? {
+    private func execute(_ run: SuiteRun, claim: Claim, learningRate: LearningRateChoice?) throws -> (RunResult, Double)? {
         let attempts = (options.outFolder as NSString).appendingPathComponent(".attempts")
         let work = (attempts as NSString).appendingPathComponent("\(run.runID).\(ClaimStore.host).\(getpid())")
         try RunFolders.makeEmpty(work)
@@ -128,6 +184,7 @@ public final class SuiteRunner {
         let specJSON = String(decoding: try JSONEncoder().encode(run.spec), as: UTF8.self)
         var arguments = ["suite", "worker", "--spec", specJSON, "--work", work, "--out", options.outFolder, "--tasks-dir", options.tasksFolder]
         if let threads = options.threads { arguments += ["--threads", String(threads)] }
+        if let learningRate { arguments += ["--learning-rate-choice", String(decoding: try JSONEncoder().encode(learningRate), as: UTF8.self)] }
         let child = ChildRun(arguments: arguments, workFolder: work, limits: plan.file.limits)
         var claim = claim
         var lastBeat = Date()
@@ -192,6 +249,7 @@ public final class SuiteRunner {
     }
 
     static func metricLine(_ result: RunResult) -> String {
-        result.metrics.map { String(format: "%@ %.2f", $0.name, $0.score) }.joined(separator: ", ")
+        if let loss = result.heldOutLoss { return String(format: "held-out loss %.4f", loss.mean) }
+        return result.metrics.map { String(format: "%@ %.2f", $0.name, $0.score) }.joined(separator: ", ")
     }
 }

@@ -29,6 +29,11 @@ public struct SuiteSummary: Codable {
         public var task: String
         public var method: String
         public var methodName: String
+        /// The sweep point, when the suite sweeps.
+        public var sweep: [String: String]
+        /// The learning rate the runs trained with, and how it was chosen (`default`, `given`, `selection`).
+        public var learningRate: Float?
+        public var learningRateChosenBy: String?
         public var runs: Int
         public var done: Int
         public var failed: Int
@@ -44,6 +49,8 @@ public struct SuiteSummary: Codable {
         public var method: String
         public var seed: UInt64
         public var sweep: [String: String]
+        /// True for a learning-rate proxy run.
+        public var selection: Bool?
         public var state: SuiteState.State
         public var error: String?
         public var heldBy: String?
@@ -56,7 +63,22 @@ public struct SuiteSummary: Codable {
     public var updatedAt: String
     public var counts: [String: Int]
     public var groups: [Group]
+    /// Learning-rate selection per task × method entry (× sweep point), when the suite selects.
+    public var selection: [SelectionEntry]
+    /// Seconds of run processes: the comparison's runs and the learning-rate proxy runs.
+    public var seconds: [String: Double]
     public var runs: [RunEntry]
+
+    public struct SelectionEntry: Codable {
+        public var task: String
+        public var method: String
+        public var sweep: [String: String]
+        /// The selected rate, once every proxy run has a record.
+        public var chosen: Float?
+        public var candidates: [LearningRateChoice.Candidate]
+        public var data: String?
+        public var proxySteps: Int
+    }
 
     public init(plan: SuitePlan, state: SuiteState) {
         suite = plan.file.name
@@ -68,44 +90,74 @@ public struct SuiteSummary: Codable {
         self.counts = counts
         runs = state.rows.map { row in
             RunEntry(runID: row.run.runID, task: row.run.spec.task, method: row.run.label, seed: row.run.spec.seed, sweep: row.run.sweepPoint,
-                     state: row.state, error: row.result?.error,
+                     selection: row.run.isSelectionRun ? true : nil, state: row.state, error: row.result?.error,
                      heldBy: row.claimLive ? row.claim.map { "\($0.host):\($0.pid)" } : nil)
         }
+        let wall = { (rows: [SuiteState.Row]) in rows.compactMap { $0.result?.cost.wallSeconds }.reduce(0, +) }
+        seconds = ["comparison": wall(state.rows.filter { !$0.run.isSelectionRun }), "selection": wall(state.rows.filter { $0.run.isSelectionRun })]
+        let records = Dictionary(state.rows.compactMap { row in row.result.map { (row.run.runID, $0) } }) { a, _ in a }
         var groups: [Group] = []
-        for task in plan.file.tasks {
-            for method in plan.file.methods {
-                let rows = state.rows.filter { $0.run.spec.task == task.name && $0.run.label == method.label }
-                let done = rows.filter { $0.state == .done }.compactMap(\.result)
-                let completed = done.filter { $0.status == .completed }
-                func stat(_ values: [Double], _ scale: String? = nil) -> Statistic? { Statistic(values, scale: scale) }
-                var metrics: [String: Statistic] = [:]
-                for name in Set(completed.flatMap { $0.metrics.map(\.name) }) {
-                    let ms = completed.compactMap { $0.metrics.first { $0.name == name } }
-                    metrics[name] = stat(ms.map(\.score), ms.first?.scale)
-                }
-                var forgetting: [String: Statistic] = [:]
-                for probe in Set(completed.flatMap { $0.forgetting.map(\.probe) }) {
-                    forgetting[probe] = stat(completed.compactMap { $0.forgetting.first { $0.probe == probe }?.delta })
-                }
-                let costFigures: [(String, (RunResult) -> Double?)] = [
-                    ("trainableParameters", { Double($0.cost.trainableParameters) }),
-                    ("peakRSSBytes", { $0.cost.peakRSSBytes.map(Double.init) }),
-                    ("trainingSeconds", { $0.cost.trainingSeconds }),
-                    ("tokensPerSecond", { $0.cost.tokensPerSecond }),
-                    ("trainingFLOPs", { $0.cost.trainingFLOPs }),
-                    ("adapterBytes", { $0.cost.adapterBytes.map(Double.init) }),
-                    ("evaluationSeconds", { $0.cost.evaluationSeconds }),
-                    ("wallSeconds", { $0.cost.wallSeconds }),
-                    ("finalLoss", { $0.lossCurve.last?.loss }),
-                ]
-                var cost: [String: Statistic] = [:]
-                for (name, value) in costFigures { cost[name] = stat(completed.compactMap(value)) }
-                groups.append(Group(task: task.name, method: method.label, methodName: method.method, runs: rows.count, done: done.count,
-                                    failed: rows.filter { $0.state == .failed }.count, seedsDone: Array(Set(done.map(\.spec.seed))).sorted(),
-                                    metrics: metrics, cost: cost, forgetting: forgetting))
+        var selection: [SelectionEntry] = []
+        for (task, method, point) in Self.groupKeys(plan) {
+            let rows = state.rows.filter { $0.run.spec.task == task && $0.run.label == method.label && $0.run.sweepPoint == point && !$0.run.isSelectionRun }
+            if let selecting = rows.first(where: { !$0.run.proxies.isEmpty })?.run {
+                let proxies = selecting.proxies.compactMap(plan.run)
+                let choice = try? LearningRateSelection.choose(spec: selecting.spec, proxies: proxies, records: records).get()
+                let complete = proxies.allSatisfy { records[$0.runID].map { $0.status != .running && $0.status != .interrupted } ?? false }
+                selection.append(SelectionEntry(
+                    task: task, method: method.label, sweep: point, chosen: complete ? choice?.value : nil,
+                    candidates: LearningRateSelection.candidates(proxies, records: records),
+                    data: proxies.compactMap { records[$0.runID]?.heldOutLoss?.data }.first, proxySteps: proxies.first?.spec.steps ?? 0))
             }
+            let done = rows.filter { $0.state == .done }.compactMap(\.result)
+            let completed = done.filter { $0.status == .completed }
+            func stat(_ values: [Double], _ scale: String? = nil) -> Statistic? { Statistic(values, scale: scale) }
+            var metrics: [String: Statistic] = [:]
+            for name in Set(completed.flatMap { $0.metrics.map(\.name) }) {
+                let ms = completed.compactMap { $0.metrics.first { $0.name == name } }
+                metrics[name] = stat(ms.map(\.score), ms.first?.scale)
+            }
+            var forgetting: [String: Statistic] = [:]
+            for probe in Set(completed.flatMap { $0.forgetting.map(\.probe) }) {
+                forgetting[probe] = stat(completed.compactMap { $0.forgetting.first { $0.probe == probe }?.delta })
+            }
+            let costFigures: [(String, (RunResult) -> Double?)] = [
+                ("trainableParameters", { Double($0.cost.trainableParameters) }),
+                ("peakRSSBytes", { $0.cost.peakRSSBytes.map(Double.init) }),
+                ("trainingSeconds", { $0.cost.trainingSeconds }),
+                ("tokensPerSecond", { $0.cost.tokensPerSecond }),
+                ("trainingFLOPs", { $0.cost.trainingFLOPs }),
+                ("adapterBytes", { $0.cost.adapterBytes.map(Double.init) }),
+                ("evaluationSeconds", { $0.cost.evaluationSeconds }),
+                ("wallSeconds", { $0.cost.wallSeconds }),
+                ("finalLoss", { $0.lossCurve.last?.loss }),
+            ]
+            var cost: [String: Statistic] = [:]
+            for (name, value) in costFigures { cost[name] = stat(completed.compactMap(value)) }
+            let chosen = completed.first?.method
+            groups.append(Group(task: task, method: method.label, methodName: method.method, sweep: point,
+                                learningRate: chosen?.learningRate, learningRateChosenBy: chosen?.learningRateChoice?.by.rawValue,
+                                runs: rows.count, done: done.count,
+                                failed: rows.filter { $0.state == .failed }.count, seedsDone: Array(Set(done.map(\.spec.seed))).sorted(),
+                                metrics: metrics, cost: cost, forgetting: forgetting))
         }
         self.groups = groups
+        self.selection = selection
+    }
+
+    /// Task × method entry × sweep point, in suite order.
+    static func groupKeys(_ plan: SuitePlan) -> [(String, SuiteFile.Method, [String: String])] {
+        var keys: [(String, SuiteFile.Method, [String: String])] = []
+        for task in plan.file.tasks {
+            for method in plan.file.methods {
+                var points: [[String: String]] = []
+                for run in plan.comparisonRuns where run.spec.task == task.name && run.label == method.label && !points.contains(run.sweepPoint) {
+                    points.append(run.sweepPoint)
+                }
+                for point in points { keys.append((task.name, method, point)) }
+            }
+        }
+        return keys
     }
 
     /// Writes `<out>/suite.json` atomically; returns its path.

@@ -19,6 +19,11 @@ public struct TaskDefinition: Sendable, Codable, Equatable {
     public var evalLimit: Int?
     public var chatTemplate: Bool
     public var options: TaskFormat.Options
+    /// Where learning rates are chosen (`selection:`); nil reads the validation split.
+    public var selection: SelectionData?
+
+    /// Where learning rates are chosen: as declared, else the validation split.
+    public var selectionData: SelectionData { selection ?? SelectionData(split: "validation") }
 
     public enum TrainOn: String, Sendable, Codable {
         /// One training example per reference (E2E, WebNLG: every verbalisation is a target).
@@ -45,7 +50,7 @@ public struct TaskDefinition: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, format, description, data, prompt, target, metrics, generation, options
+        case name, format, description, data, prompt, target, metrics, generation, options, selection
         case trainOn = "train_on", evalLimit = "eval_limit", chatTemplate = "chat_template"
     }
 
@@ -63,6 +68,7 @@ public struct TaskDefinition: Sendable, Codable, Equatable {
         evalLimit = try c.decodeIfPresent(Int.self, forKey: .evalLimit)
         chatTemplate = try c.decodeIfPresent(Bool.self, forKey: .chatTemplate) ?? false
         options = try c.decodeIfPresent(TaskFormat.Options.self, forKey: .options) ?? TaskFormat.Options()
+        selection = try c.decodeIfPresent(SelectionData.self, forKey: .selection)
     }
 
     public static let splits = ["train", "validation", "test"]
@@ -93,6 +99,7 @@ public struct TaskDefinition: Sendable, Codable, Equatable {
         }
         if definition.generation.maxNewTokens < 1 { throw TaskDataError(path, "generation.max_new_tokens", "must be at least 1") }
         if let limit = definition.evalLimit, limit < 1 { throw TaskDataError(path, "eval_limit", "must be at least 1") }
+        if let problem = definition.selectionData.problem(splits: Set(definition.data.keys)) { throw TaskDataError(path, "selection", problem) }
         return definition
     }
 

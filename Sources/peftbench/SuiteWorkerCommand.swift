@@ -16,6 +16,7 @@ struct SuiteWorkerCommand: ParsableCommand {
     @Option(help: "The folder to write the run in.") var work: String
     @Option(help: "The suite's folder of runs.") var out: String
     @Option(help: "The task definitions folder.") var tasksDir: String
+    @Option(help: "The learning rate the suite selected, as JSON (for learning_rate: select).") var learningRateChoice: String?
 
     static let setupFailure: Int32 = 78
 
@@ -32,6 +33,11 @@ struct SuiteWorkerCommand: ParsableCommand {
         options.outFolder = out
         options.workFolder = work
         options.force = true
+        if let learningRateChoice {
+            do { options.learningRateChoice = try JSONDecoder().decode(LearningRateChoice.self, from: Data(learningRateChoice.utf8)) } catch {
+                throw ValidationError("--learning-rate-choice: not a learning-rate choice (\(error))")
+            }
+        }
         let fault = FaultInjection(environment: ProcessInfo.processInfo.environment["PEFTBENCH_FAULT"], method: spec.method)
         options.onEvent = { event in
             fault?.trigger(event)

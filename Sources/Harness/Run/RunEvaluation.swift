@@ -19,6 +19,16 @@ struct RunEvaluation {
         let merged = Merging.merge(model)
         defer { Merging.unmerge(model) }
         result.method.mergedForEvaluation = merged
+        if plan.spec.isSelectionRun {
+            // A proxy run: the held-out loss that picks the learning rate, and nothing that costs generation.
+            let probe = try Forgetting.taskProbe(name: "selection", examples: examples, encoder: encoder, limit: examples.count, seq: seq)
+            let loss = Forgetting.nll(model: model, probe: probe, padID: encoder.eos)
+            result.heldOutLoss = HeldOutLoss(mean: loss.mean, tokens: loss.tokens, examples: probe.sequences.count,
+                                             data: plan.definition.selectionData.summary)
+            result.cost.evaluationSeconds = clock.seconds
+            result.cost.peakRSSBytes = ProcessStats.peakRSSBytes
+            return RunEvaluation(predictions: [], result: result)
+        }
         var predictions = try Evaluation.generate(model: model, encoder: encoder, examples: examples, seq: seq,
                                                   batch: plan.spec.evalBatch) { done in
             if options.shouldStop() { throw RunInterrupted() }

@@ -36,18 +36,25 @@ struct RunPlan {
         let scoringResources: MetricResources
         do { scoringResources = try TaskScoring.resources(for: definition.metrics) } catch { throw SetupError("\(error)") }
 
-        // Data: a file that cannot be read fails every run of the task, so it is the suite's problem.
-        let trainData: TaskDefinition.ResolvedData, evalData: TaskDefinition.ResolvedData, trainSplit: LoadedSplit, evalSplit: LoadedSplit
+        // Data: a file that cannot be read fails every run of the task, so it is the suite's problem. Selection data
+        // is held out of training whenever the task holds it out, so that every run of a task trains on the same set.
+        let selection = definition.selectionData
+        let trainData: TaskDefinition.ResolvedData, evalData: TaskDefinition.ResolvedData
+        let trainExamples: [TaskExample], evalSource: [TaskExample]
         let files: [RunResult.DataFile]
         do {
             trainData = try definition.resolve(split: "train", root: catalog.root)
-            evalData = try definition.resolve(split: spec.evalSplit, root: catalog.root)
-            trainSplit = try definition.format.load(trainData.path, options: definition.options)
-            evalSplit = try definition.format.load(evalData.path, options: definition.options)
+            let (train, heldOut) = selection.partition(training: try definition.format.load(trainData.path, options: definition.options).examples)
+            trainExamples = spec.trainExamples.map { TrainingSet.fixedSubset(train, count: $0) } ?? train
+            let evalSplitName = spec.isSelectionRun ? (selection.split ?? "train") : spec.evalSplit
+            evalData = try definition.resolve(split: evalSplitName, root: catalog.root)
+            evalSource = spec.isSelectionRun && selection.holdout != nil
+                ? heldOut : try definition.format.load(evalData.path, options: definition.options).examples
             files = try [("train", trainData), (spec.evalSplit, evalData)].map {
                 RunResult.DataFile(split: $0.0, path: $0.1.path, sha256: try FileDigest.sha256(path: $0.1.path), origin: $0.1.origin.rawValue)
             }
         } catch { throw SetupError("\(error)") }
+        guard !trainExamples.isEmpty else { throw RunError("\(spec.task): no training examples left after the selection hold-out") }
 
         // Model
         do { _ = try ModelStore.resolvePath(spec.model) } catch { throw SetupError("\(error)") }
@@ -64,20 +71,19 @@ struct RunPlan {
         }
 
         // Budget: steps, or as many steps of the order as a token budget needs.
-        let training = try TrainingSet(examples: trainSplit.examples, encoder: encoder, seq: spec.seq, seed: spec.seed)
+        let training = try TrainingSet(examples: trainExamples, encoder: encoder, seq: spec.seq, seed: spec.seed)
         let steps = spec.targetTokens.map { training.steps(toReach: $0, batch: spec.batch, task: spec.task) } ?? spec.steps
         let order = training.order(steps: steps, batch: spec.batch, task: spec.task)
         var orderText = order.map { $0.map(String.init).joined(separator: ",") }.joined(separator: ";")
         orderText += "|" + training.sequences.map { $0.tokens.map(String.init).joined(separator: " ") }.joined(separator: "\n")
-        let limit = spec.evalLimit ?? definition.evalLimit ?? evalSplit.examples.count
-        let evalExamples = Array(evalSplit.examples.prefix(limit))
-        let defaultRate = try MethodRegistry.method(named: spec.method).learningRates.defaultValue
-        let learningRate = spec.learningRate ?? defaultRate
+        let limit = spec.evalLimit ?? definition.evalLimit ?? evalSource.count
+        let evalExamples = Array(evalSource.prefix(limit))
+        let choice = try learningRateChoice(spec: spec, options: options)
         let warmup = min(spec.warmupSteps ?? steps / 10, steps)
 
         let result = RunResult(
             runID: spec.runID, status: .running, spec: spec,
-            method: .init(name: spec.method, config: [:], learningRate: learningRate, schedule: spec.schedule,
+            method: .init(name: spec.method, config: [:], learningRate: choice.value, learningRateChoice: choice, schedule: spec.schedule,
                           warmupSteps: warmup, weightDecay: spec.weightDecay, targetedModules: 0),
             budget: .init(steps: steps, examplesPerStep: spec.batch, maxSequenceLength: spec.seq, seed: spec.seed,
                           orderDigest: FileDigest.sha256(Data(orderText.utf8)), trainingSequences: training.sequences.count,
@@ -85,7 +91,7 @@ struct RunPlan {
                           evaluationSplit: spec.evalSplit,
                           decoding: "greedy|max_new_tokens:\(definition.generation.maxNewTokens)|stop:\(definition.generation.stop)",
                           wallClockLimit: spec.wallClockLimit, cutShort: false, stepsRun: 0,
-                          targetTokens: spec.targetTokens),
+                          targetTokens: spec.targetTokens, trainingExamples: trainExamples.count),
             data: files,
             model: .init(name: spec.model, file: loaded.file, sha256: modelDigest, parameters: model.parameterElementCount),
             environment: .current(), cost: .init(), startedAt: started)
@@ -99,6 +105,20 @@ struct RunPlan {
         return RunPlan(spec: spec, definition: definition, model: model, tokenizer: tokenizer, encoder: encoder,
                        training: training, order: order, evalExamples: evalExamples, scoringResources: scoringResources,
                        probes: probes, baseNLL: baseNLL.map { ($0.mean, $0.tokens) }, result: result)
+    }
+
+    /// The learning rate: the spec's number, the method's default, or what a suite selected for `select`.
+    private static func learningRateChoice(spec: RunSpec, options: Runner.Options) throws -> LearningRateChoice {
+        let rates = try MethodRegistry.method(named: spec.method).learningRates
+        switch spec.learningRate {
+        case nil: return LearningRateChoice(by: .methodDefault, value: rates.defaultValue, source: rates.source)
+        case .value(let v)?: return LearningRateChoice(by: .given, value: v)
+        case .select?:
+            guard let chosen = options.learningRateChoice else {
+                throw RunError("learning_rate: select is chosen by a suite's proxy runs; run it with peftbench suite run or compare")
+            }
+            return chosen
+        }
     }
 
     private static func forgettingProbes(spec: RunSpec, model: LlamaModel, tokenizer: BPETokenizer, modelDigest: String,

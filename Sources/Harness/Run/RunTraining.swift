@@ -53,6 +53,8 @@ struct RunTraining {
         }
         result.lossCurve = outcome.losses.enumerated().map { .init(step: $0.offset + 1, loss: $0.element.loss, learningRate: $0.element.learningRate) }
         result.budget.stepsRun = outcome.stepsRun
+        result.budget.examplesSeen = order.prefix(outcome.stepsRun).reduce(0) { $0 + $1.count }
+        result.budget.targetTokensSeen = order.prefix(outcome.stepsRun).reduce(0) { $0 + training.targetTokens($1) }
         switch outcome.ending {
         case .completed: break
         case .diverged:

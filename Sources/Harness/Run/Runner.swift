@@ -22,6 +22,8 @@ public final class Runner {
         /// Write the run here and leave it (a suite publishes it after checking its claim); nil: a private work
         /// folder under `<out>/.partial/`, renamed to `<out>/<run id>/` when the run ends.
         public var workFolder: String?
+        /// The learning rate a suite selected for a spec whose `learning_rate` is `select`.
+        public var learningRateChoice: LearningRateChoice?
 
         public init(cacheFolder: String) { self.cacheFolder = cacheFolder }
     }

@@ -20,15 +20,20 @@ public struct RunSpec: Codable, Sendable, Equatable {
     /// sequences hold at least this many tokens (the same steps for every method of a task).
     public var targetTokens: Int?
     public var seed: UInt64 = 0
-    /// Peak learning rate; nil takes the method's default (its `learningRates`).
-    public var learningRate: Float?
+    /// A smaller training set: the first k examples of a fixed order of the training split (the same for every seed
+    /// and method), for sweeps over training-set size.
+    public var trainExamples: Int?
+    /// Peak learning rate: a number, `select` (chosen on held-out data by a suite), or nil for the method's default.
+    public var learningRate: LearningRateSetting?
     public var schedule = "linear"
     /// Nil: a tenth of the steps.
     public var warmupSteps: Int?
     public var weightDecay: Float = 0
     /// Nil: the task definition's `eval_limit`.
     public var evalLimit: Int?
-    public var evalSplit = "validation"
+    /// The split scored: `test` (reported), `validation`, or `selection` (the task's selection data, where a run
+    /// measures held-out loss only: a learning-rate proxy run).
+    public var evalSplit = "test"
     public var evalBatch = 8
     /// Wall-clock cap on training, in seconds; a run it cuts short says so.
     public var wallClockLimit: Double?
@@ -57,26 +62,37 @@ public struct RunSpec: Codable, Sendable, Equatable {
         guard !task.isEmpty else { throw RunError("task is missing") }
         guard !method.isEmpty else { throw RunError("method is missing") }
         guard steps >= 1 else { throw RunError("steps must be at least 1, got \(steps)") }
+        if let trainExamples, trainExamples < 1 { throw RunError("train_examples must be at least 1, got \(trainExamples)") }
         if let targetTokens, targetTokens < 1 { throw RunError("target_tokens must be at least 1, got \(targetTokens)") }
         guard batch >= 1 else { throw RunError("batch must be at least 1, got \(batch)") }
         guard seq >= 8 else { throw RunError("seq must be at least 8, got \(seq)") }
         guard evalBatch >= 1 else { throw RunError("eval_batch must be at least 1, got \(evalBatch)") }
         if let evalLimit, evalLimit < 1 { throw RunError("eval_limit must be at least 1, got \(evalLimit)") }
-        if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw RunError("learning_rate must be positive, got \(learningRate)") }
+        if case .value(let v)? = learningRate, !(v > 0 && v.isFinite) { throw RunError("learning_rate must be positive, got \(v)") }
         // With a token budget the steps are known only once the data is read; the plan caps warm-up at them.
         if let warmupSteps, warmupSteps < 0 || (targetTokens == nil && warmupSteps > steps) {
             throw RunError("warmup_steps must be within 0...\(steps)")
         }
         if let wallClockLimit, !(wallClockLimit > 0) { throw RunError("wall_clock_limit must be positive seconds") }
         guard ["constant", "linear", "cosine"].contains(schedule) else { throw RunError("schedule must be constant, linear or cosine, got '\(schedule)'") }
-        guard TaskDefinition.splits.contains(evalSplit), evalSplit != "train" else { throw RunError("eval_split must be validation or test, got '\(evalSplit)'") }
+        guard ["test", "validation", "selection"].contains(evalSplit) else {
+            throw RunError("eval_split must be test, validation or selection, got '\(evalSplit)'")
+        }
         guard forgettingExamples >= 0 else { throw RunError("forgetting_examples must be at least 0") }
     }
 
-    /// The peak learning rate it trains with: its own, else its method's default (nil for an unknown method).
-    public var effectiveLearningRate: Float? {
-        learningRate ?? (try? MethodRegistry.method(named: method))?.learningRates.defaultValue
+    /// The learning rate it names outright: its number, else its method's default; nil for `select` (known once
+    /// selection ran) and for an unknown method.
+    public var statedLearningRate: Float? {
+        switch learningRate {
+        case .value(let v)?: return v
+        case .select?: return nil
+        case nil: return (try? MethodRegistry.method(named: method))?.learningRates.defaultValue
+        }
     }
+
+    /// Whether it is a learning-rate proxy run, which measures held-out loss and nothing else.
+    public var isSelectionRun: Bool { evalSplit == "selection" }
 
     /// Stable across processes: the task, method, model, seed and a digest of the whole spec.
     public var runID: String {
