@@ -24,13 +24,18 @@ public struct ForgettingResult: Codable, Sendable, Equatable {
 public enum Forgetting {
     /// Mean NLL per scored token.
     public static func nll(model: LlamaModel, probe: ProbeSet, padID: Int32) -> (mean: Double, tokens: Int) {
-        var sum = 0.0, tokens = 0
-        for (i, s) in probe.sequences.enumerated() where s.count >= 2 {
-            let loss = model.loss(TokenBatch.rightPadded([s], lossFrom: [probe.scoreFrom[i]], padID: padID))
-            sum += loss.sum
-            tokens += loss.tokens
-        }
+        let each = sequenceNLL(model: model, probe: probe, padID: padID)
+        let sum = each.reduce(0) { $0 + $1.sum }, tokens = each.reduce(0) { $0 + $1.tokens }
         return (tokens > 0 ? sum / Double(tokens) : 0, tokens)
+    }
+
+    /// Each sequence's summed NLL and scored tokens (zero for a sequence too short to score).
+    public static func sequenceNLL(model: LlamaModel, probe: ProbeSet, padID: Int32) -> [(sum: Double, tokens: Int)] {
+        probe.sequences.enumerated().map { i, s in
+            guard s.count >= 2 else { return (0, 0) }
+            let loss = model.loss(TokenBatch.rightPadded([s], lossFrom: [probe.scoreFrom[i]], padID: padID))
+            return (loss.sum, loss.tokens)
+        }
     }
 
     /// The base model's NLL on a probe, which every run of a comparison shares: computed once, then read from the

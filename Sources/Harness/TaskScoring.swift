@@ -22,15 +22,20 @@ public enum TaskScoring {
         do { return try MetricResources.load(for: try metrics.map(MetricRegistry.definition)) } catch { throw RunError("\(error)") }
     }
 
-    public static func score(_ metrics: [String], predictions: inout [Prediction], resources: MetricResources) throws -> [MetricResult] {
+    /// The corpus scores with their intervals, and each metric's per-example statistics (rows follow the predictions
+    /// that have references).
+    public static func score(_ metrics: [String], predictions: inout [Prediction], resources: MetricResources) throws
+        -> (results: [MetricResult], statistics: [String: SegmentStatistics]) {
         let scored = predictions.indices.filter { !predictions[$0].references.isEmpty }
         guard !scored.isEmpty else { throw RunError("the evaluation split has no references to score against") }
         let input = MetricInput(hypotheses: scored.map { predictions[$0].prediction }, references: scored.map { predictions[$0].references })
         let computed: [String: MetricScores]
         do { computed = try MetricRegistry.compute(metrics, input, resources: resources) } catch { throw RunError("\(error)") }
         var results: [MetricResult] = []
+        var statistics: [String: SegmentStatistics] = [:]
         for name in metrics {
             guard let c = computed[name] else { continue }
+            statistics[name] = c.statistics
             let definition = try MetricRegistry.definition(name)
             for (k, i) in scored.enumerated() { predictions[i].scores[name] = c.segments[k] }
             let ci = Bootstrap.interval(c.statistics, score: c.corpusScore)
@@ -40,7 +45,7 @@ public enum TaskScoring {
         for mode in GSM8KAccuracy.Extraction.allCases where metrics.contains("gsm8k-\(mode.rawValue)") {
             for i in scored { predictions[i].extracted[mode.rawValue] = GSM8KAccuracy.extract(predictions[i].prediction, mode) }
         }
-        return results
+        return (results, statistics)
     }
 
     /// Answer-level correctness for calibration: EM on CoQA, strict accuracy on GSM8K; nil for generation tasks.

@@ -5,13 +5,15 @@ import Tasks
 /// Token-level calibration under teacher forcing: at each position of a reference target, the model's confidence
 /// is its top-1 probability, and it is right when that top-1 token is the reference token.
 public enum TokenCalibration {
+    /// Per example with references, in order: each target token's top-1 probability and whether top-1 is the token.
     public static func pairs(model: LlamaModel, encoder: PromptEncoder, examples: [TaskExample], seq: Int)
-        throws -> (confidences: [Double], correct: [Bool]) {
-        var confidences: [Double] = [], correct: [Bool] = []
+        throws -> [[(confidence: Double, correct: Bool)]] {
+        var out: [[(confidence: Double, correct: Bool)]] = []
         let vocab = model.config.vocabSize
         for example in examples where !example.references.isEmpty {
             var first = example
             first.references = [example.references[0]]
+            out.append([])
             guard let s = try encoder.trainingSequences(first, seq: seq).first, s.tokens.count > s.lossFrom + 1 else { continue }
             let batch = TokenBatch.rightPadded([s.tokens], padID: encoder.eos)
             let logits = model.logits(batch)
@@ -22,10 +24,9 @@ public enum TokenCalibration {
                 for v in 0..<vocab where row[v] > maxLogit { maxLogit = row[v]; best = v }
                 var sum = 0.0
                 for v in 0..<vocab { sum += exp(Double(row[v] - maxLogit)) }
-                confidences.append(1 / sum)
-                correct.append(Int32(best) == s.tokens[t + 1])
+                out[out.count - 1].append((1 / sum, Int32(best) == s.tokens[t + 1]))
             }
         }
-        return (confidences, correct)
+        return out
     }
 }

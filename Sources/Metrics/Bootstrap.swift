@@ -24,16 +24,16 @@ public enum Bootstrap {
         return (0..<count).map { _ in draw(&rng, count) }
     }
 
-    static func generator(resample k: Int, seed: UInt64) -> RandomGenerator {
+    public static func generator(resample k: Int, seed: UInt64) -> RandomGenerator {
         RandomGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(k) &+ 1)
     }
 
-    @inline(__always) static func draw(_ rng: inout RandomGenerator, _ count: Int) -> Int {
+    @inline(__always) public static func draw(_ rng: inout RandomGenerator, _ count: Int) -> Int {
         // Lemire's multiply-shift: uniform enough for n ≪ 2⁶⁴ and free of the modulo's division.
         Int(UInt64(count).multipliedFullWidth(by: rng.next()).high)
     }
 
-    static func percentileInterval(_ scores: [Double]) -> Interval {
+    public static func percentileInterval(_ scores: [Double]) -> Interval {
         let sorted = scores.sorted(), n = sorted.count
         let lowerIndex = n / 40
         return Interval(mean: sorted.reduce(0, +) / Double(n), lower: sorted[lowerIndex], upper: sorted[n - lowerIndex - 1])

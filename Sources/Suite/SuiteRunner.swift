@@ -81,7 +81,7 @@ public final class SuiteRunner {
             _ = try attempt(run, position: position + 1, of: runs.count, &progress)
         }
         var outcome = progress.outcome
-        outcome.summary = try writeSummary()
+        outcome.summary = try writeSummary(withStatistics: true)
         options.onEvent(.wrote(what: "summary", path: outcome.summary))
         if let signal = Interruption.signal { throw Interrupted(exitCode: 128 + signal) }
         if let folder = options.reportFolder {
@@ -237,9 +237,12 @@ public final class SuiteRunner {
         }
     }
 
+    /// `suite.json`; with the intervals and paired tests when asked (at the end of an invocation: they read every
+    /// run's statistics).
     @discardableResult
-    public func writeSummary() throws -> String {
-        try SuiteSummary(plan: plan, state: SuiteState(plan: plan, outFolder: options.outFolder)).write(outFolder: options.outFolder)
+    public func writeSummary(withStatistics: Bool = false) throws -> String {
+        try SuiteSummary(plan: plan, state: SuiteState(plan: plan, outFolder: options.outFolder),
+                         outFolder: withStatistics ? options.outFolder : nil).write(outFolder: options.outFolder)
     }
 
     /// The report of the suite's runs (all shards'), not of whatever else the folder holds.

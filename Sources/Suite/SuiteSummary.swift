@@ -67,6 +67,9 @@ public struct SuiteSummary: Codable {
     public var selection: [SelectionEntry]
     /// Seconds of run processes: the comparison's runs and the learning-rate proxy runs.
     public var seconds: [String: Double]
+    /// Intervals over seeds and examples and paired tests between methods; written when the suite's invocation ends
+    /// (a summary rewritten after each run leaves them out).
+    public var comparison: SuiteComparison?
     public var runs: [RunEntry]
 
     public struct SelectionEntry: Codable {
@@ -80,7 +83,7 @@ public struct SuiteSummary: Codable {
         public var proxySteps: Int
     }
 
-    public init(plan: SuitePlan, state: SuiteState) {
+    public init(plan: SuitePlan, state: SuiteState, outFolder: String? = nil) {
         suite = plan.file.name
         file = plan.file.path
         fileSHA256 = plan.file.sha256
@@ -143,6 +146,30 @@ public struct SuiteSummary: Codable {
         }
         self.groups = groups
         self.selection = selection
+        if let outFolder { comparison = Self.comparison(plan: plan, state: state, outFolder: outFolder) }
+    }
+
+    /// The statistics of every task × sweep point from the completed runs' per-example statistics.
+    static func comparison(plan: SuitePlan, state: SuiteState, outFolder: String) -> SuiteComparison {
+        var tasks: [SuiteComparison.Task] = []
+        let keys = groupKeys(plan)
+        var comparisons: [(String, [String: String])] = []
+        for (task, _, point) in keys where !comparisons.contains(where: { $0.0 == task && $0.1 == point }) { comparisons.append((task, point)) }
+        for (task, point) in comparisons {
+            var metrics: [String] = []
+            let entries = keys.filter { $0.0 == task && $0.2 == point }.map { _, method, _ in
+                let runs = state.rows.filter {
+                    $0.run.spec.task == task && $0.run.label == method.label && $0.run.sweepPoint == point && !$0.run.isSelectionRun
+                        && $0.result?.status == .completed
+                }.compactMap { row -> (seed: UInt64, statistics: ExampleStatistics)? in
+                    if metrics.isEmpty, let names = row.result?.metrics.map(\.name) { metrics = names }
+                    return ExampleStatistics.read(folder: (outFolder as NSString).appendingPathComponent(row.run.runID)).map { (row.run.spec.seed, $0) }
+                }
+                return SuiteComparison.Entry(label: method.label, methodName: method.method, runs: runs)
+            }
+            tasks.append(SuiteComparison.compare(task: task, sweep: point, entries: entries, metrics: metrics))
+        }
+        return SuiteComparison(tasks: tasks)
     }
 
     /// Task × method entry × sweep point, in suite order.

@@ -152,7 +152,7 @@ struct SuiteSummarizeCommand: ParsableCommand {
         let plan = try location.plan()
         let options = try location.options(plan)
         let runner = SuiteRunner(plan: plan, options: options)
-        print(try runner.writeSummary())
+        print(try runner.writeSummary(withStatistics: true))
         if !noReport { print(try runner.writeReport(to: report ?? (options.outFolder as NSString).appendingPathComponent("report"))) }
     }
 }

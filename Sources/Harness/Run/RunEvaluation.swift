@@ -7,6 +7,7 @@ import Metrics
 /// calibration and forgetting.
 struct RunEvaluation {
     var predictions: [Prediction]
+    var statistics: ExampleStatistics?
     var result: RunResult
 
     static func run(_ plan: RunPlan, trained: RunTraining, options: Runner.Options) throws -> RunEvaluation {
@@ -27,7 +28,7 @@ struct RunEvaluation {
                                              data: plan.definition.selectionData.summary)
             result.cost.evaluationSeconds = clock.seconds
             result.cost.peakRSSBytes = ProcessStats.peakRSSBytes
-            return RunEvaluation(predictions: [], result: result)
+            return RunEvaluation(predictions: [], statistics: nil, result: result)
         }
         var predictions = try Evaluation.generate(model: model, encoder: encoder, examples: examples, seq: seq,
                                                   batch: plan.spec.evalBatch) { done in
@@ -35,18 +36,38 @@ struct RunEvaluation {
             options.onEvent(.evaluating(done: done, total: examples.count))
         }
         let metrics = plan.definition.metrics
-        result.metrics = try TaskScoring.score(metrics, predictions: &predictions, resources: plan.scoringResources)
-        let answerPairs = predictions.compactMap { p in TaskScoring.answerCorrect(p, metrics: metrics).map { (p.confidence, $0) } }
+        let scored = try TaskScoring.score(metrics, predictions: &predictions, resources: plan.scoringResources)
+        result.metrics = scored.results
+        let withReferences = predictions.filter { !$0.references.isEmpty }
+        var statistics = ExampleStatistics(examples: withReferences.map(\.id), metrics: scored.statistics.mapValues(ExampleStatistics.Table.init))
+        let answerPairs = withReferences.map { p in TaskScoring.answerCorrect(p, metrics: metrics).map { (p.confidence, $0) } }
         let tokenPairs = try TokenCalibration.pairs(model: model, encoder: encoder, examples: examples, seq: seq)
+        let answers = answerPairs.compactMap { $0 }, tokens = tokenPairs.flatMap { $0 }
         result.calibration = .init(
-            answerLevel: answerPairs.isEmpty ? nil : Calibration(confidences: answerPairs.map(\.0), correct: answerPairs.map(\.1)),
-            tokenLevel: tokenPairs.confidences.isEmpty ? nil : Calibration(confidences: tokenPairs.confidences, correct: tokenPairs.correct))
+            answerLevel: answers.isEmpty ? nil : Calibration(confidences: answers.map(\.0), correct: answers.map(\.1)),
+            tokenLevel: tokens.isEmpty ? nil : Calibration(confidences: tokens.map(\.confidence), correct: tokens.map(\.correct)))
+        if !answers.isEmpty {
+            statistics.calibration["answer-ece"] = rows(answerPairs.map { $0.map { [(confidence: $0.0, correct: $0.1)] } ?? [] })
+        }
+        if !tokens.isEmpty { statistics.calibration["token-ece"] = rows(tokenPairs) }
         result.forgetting = zip(plan.probes, plan.baseNLL).map { probe, base in
-            let tuned = Forgetting.nll(model: model, probe: probe, padID: encoder.eos)
-            return ForgettingResult(probe: probe.name, baseNLL: base.mean, tunedNLL: tuned.mean, delta: tuned.mean - base.mean, tokens: tuned.tokens)
+            let each = Forgetting.sequenceNLL(model: model, probe: probe, padID: encoder.eos)
+            var table = SegmentStatistics(width: 2)
+            for s in each { table.append([s.sum - base.mean * Double(s.tokens), Double(s.tokens)]) }
+            statistics.forgetting[probe.name] = ExampleStatistics.Table(table)
+            let sum = each.reduce(0) { $0 + $1.sum }, count = each.reduce(0) { $0 + $1.tokens }
+            let tuned = count > 0 ? sum / Double(count) : 0
+            return ForgettingResult(probe: probe.name, baseNLL: base.mean, tunedNLL: tuned, delta: tuned - base.mean, tokens: count)
         }
         result.cost.evaluationSeconds = clock.seconds
         result.cost.peakRSSBytes = ProcessStats.peakRSSBytes
-        return RunEvaluation(predictions: predictions, result: result)
+        return RunEvaluation(predictions: predictions, statistics: statistics, result: result)
+    }
+
+    /// Calibration statistics, one row per example.
+    private static func rows(_ perExample: [[(confidence: Double, correct: Bool)]]) -> ExampleStatistics.Table {
+        var table = SegmentStatistics(width: 45)
+        for pairs in perExample { table.append(ExampleStatistics.calibrationRow(pairs)) }
+        return ExampleStatistics.Table(table)
     }
 }

@@ -5,8 +5,8 @@ import Methods
 /// The last stage: the adapter (and, when asked, the whole tuned model), the predictions, and `result.json`
 /// written last, so that a folder with a finished `result.json` holds every file it names.
 enum RunRecord {
-    static func write(_ result: RunResult, predictions: [Prediction]?, applied: AppliedMethod?, plan: RunPlan, folder: String,
-                      options: Runner.Options) throws -> RunResult {
+    static func write(_ result: RunResult, predictions: [Prediction]?, statistics: ExampleStatistics? = nil, applied: AppliedMethod?,
+                      plan: RunPlan, folder: String, options: Runner.Options) throws -> RunResult {
         var result = result
         if let applied, plan.spec.method != "full" { result.cost.adapterBytes = try saveAdapter(applied, folder: folder) }
         if options.saveModel, predictions != nil {
@@ -17,6 +17,9 @@ enum RunRecord {
             } catch { throw RunError("\(error)") }
         }
         if let predictions { try RunFiles.writePredictions(predictions, folder: folder) }
+        if let statistics {
+            try RunFiles.write(try JSONEncoder().encode(statistics), to: (folder as NSString).appendingPathComponent(ExampleStatistics.fileName))
+        }
         if result.status == .running { result.status = .completed }
         result.finishedAt = Runner.timestamp()
         result.cost.wallSeconds = Date().timeIntervalSince(plan.clock)

@@ -95,7 +95,8 @@ public final class Runner {
         }
 
         let evaluated = try RunEvaluation.run(plan, trained: trained, options: options)
-        return try RunRecord.write(evaluated.result, predictions: evaluated.predictions, applied: trained.applied, plan: plan,
+        return try RunRecord.write(evaluated.result, predictions: evaluated.predictions, statistics: evaluated.statistics,
+                                   applied: trained.applied, plan: plan,
                                    folder: work, options: options)
     }
 }

@@ -82,13 +82,17 @@ public struct MetricDefinition: Sendable {
     public let higherIsBetter: Bool
     public let settings: Set<MetricSetting>
     public let resources: Set<MetricResources.Kind>
+    /// The corpus score (with the default settings) from the column sums of its segment statistics: what scores over
+    /// seeds, resamples and shuffles of stored statistics are computed with.
+    public let corpusFromSums: CorpusScore
     /// Metrics of one family are computed together (one tokenization, one alignment), by the family.
     let family: MetricFamily?
     let compute: (@Sendable (MetricInput, MetricSettings, MetricResources) throws -> MetricScores)?
 
     init(name: String, reference: String, convention: String, scale: MetricScale, higherIsBetter: Bool = true,
          settings: Set<MetricSetting> = [], resources: Set<MetricResources.Kind> = [], family: MetricFamily? = nil,
-         compute: (@Sendable (MetricInput, MetricSettings, MetricResources) throws -> MetricScores)? = nil) {
+         compute: (@Sendable (MetricInput, MetricSettings, MetricResources) throws -> MetricScores)? = nil,
+         corpusFromSums: @escaping CorpusScore = meanOfSegments) {
         precondition((family == nil) != (compute == nil), "a metric is computed by itself or by its family")
         self.name = name
         self.reference = reference
@@ -97,6 +101,7 @@ public struct MetricDefinition: Sendable {
         self.higherIsBetter = higherIsBetter
         self.settings = settings
         self.resources = resources
+        self.corpusFromSums = corpusFromSums
         self.family = family
         self.compute = compute
     }

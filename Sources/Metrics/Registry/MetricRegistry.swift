@@ -49,15 +49,16 @@ public enum MetricRegistry {
     static let sacrebleu = MetricDefinition(
         name: "sacrebleu", reference: "sacrebleu 2.6.0 corpus_bleu",
         convention: "corpus BLEU from summed statistics (13a, intl or no tokenization; exp, floor, add-k or no smoothing); a segment's score is its sentence BLEU",
-        scale: .percent, settings: [.lowercase, .tokenize, .smoothing]
-    ) { input, settings, _ in
-        let corpus = bleu(settings, effectiveOrder: false), sentence = bleu(settings, effectiveOrder: true)
-        let stats = corpus.segmentStatistics(input.hypotheses.indices.map { (input.hypotheses[$0], input.references[$0]) })
-        var flat = SegmentStatistics(width: 2 + 2 * corpus.maxOrder)
-        for s in stats { flat.append(s.map(Double.init)) }
-        return MetricScores(segments: stats.map { sentence.score($0).score }, statistics: flat,
-                            corpusScore: { sums in corpus.score(sums.map { Int($0) }).score }, signature: corpus.signature(nrefs: input.nrefs))
-    }
+        scale: .percent, settings: [.lowercase, .tokenize, .smoothing],
+        compute: { input, settings, _ in
+            let corpus = bleu(settings, effectiveOrder: false), sentence = bleu(settings, effectiveOrder: true)
+            let stats = corpus.segmentStatistics(input.hypotheses.indices.map { (input.hypotheses[$0], input.references[$0]) })
+            var flat = SegmentStatistics(width: 2 + 2 * corpus.maxOrder)
+            for s in stats { flat.append(s.map(Double.init)) }
+            return MetricScores(segments: stats.map { sentence.score($0).score }, statistics: flat,
+                                corpusScore: { sums in corpus.score(sums.map { Int($0) }).score }, signature: corpus.signature(nrefs: input.nrefs))
+        },
+        corpusFromSums: { sums in bleu(MetricSettings(), effectiveOrder: false).score(sums.map { Int($0) }).score })
 
     static let sentenceBLEU = MetricDefinition(
         name: "sentence-bleu", reference: "sacrebleu 2.6.0 sentence_bleu",
@@ -90,18 +91,20 @@ public enum MetricRegistry {
     static let meteor = MetricDefinition(
         name: "meteor", reference: "meteor-1.5.jar -l en -norm",
         convention: "METEOR 1.5 on the text as given (its own normalizer), best reference per segment, corpus score from summed statistics",
-        scale: .unit, resources: [.meteor]
-    ) { input, _, resources in
-        let m = try METEOR(resources: try resources.require(resources.meteor, .meteor), texts: input.hypotheses + input.references.flatMap { $0 })
-        return meteorScores(m.score(hypotheses: input.hypotheses, references: input.references).statistics,
-                            signature: "nrefs:\(input.nrefs)|" + METEOR.signature)
-    }
+        scale: .unit, resources: [.meteor],
+        compute: { input, _, resources in
+            let m = try METEOR(resources: try resources.require(resources.meteor, .meteor), texts: input.hypotheses + input.references.flatMap { $0 })
+            return meteorScores(m.score(hypotheses: input.hypotheses, references: input.references).statistics,
+                                signature: "nrefs:\(input.nrefs)|" + METEOR.signature)
+        },
+        corpusFromSums: meteorCorpus)
+
+    static let meteorCorpus: CorpusScore = { METEOR.Statistics(row: $0).score }
 
     static func meteorScores(_ stats: [METEOR.Statistics], signature: String) -> MetricScores {
         var flat = SegmentStatistics(width: METEOR.Statistics.width)
         for s in stats { flat.append(s.row) }
-        return MetricScores(segments: stats.map(\.score), statistics: flat,
-                            corpusScore: { METEOR.Statistics(row: $0).score }, signature: signature)
+        return MetricScores(segments: stats.map(\.score), statistics: flat, corpusScore: meteorCorpus, signature: signature)
     }
 
     static let meteorNLTK = MetricDefinition(
@@ -149,13 +152,11 @@ public enum MetricRegistry {
         let (_, s) = try E2EMetrics(meteorResources: try resources.require(resources.meteor, .meteor)).score(hypotheses: hyps, references: input.references)
         var mteval = SegmentStatistics(width: MTEval.Segment.width)
         for segment in s.mteval { mteval.append(segment.row) }
-        let bleu: CorpusScore = { MTEval.bleu(MTEval.Segment(row: $0)) }
-        let nist: CorpusScore = { MTEval.nist(MTEval.Segment(row: $0)) }
         let tokenized = "nrefs:\(input.nrefs)|tok:ptb-corenlp-3.4.1+lc+nopunct|"
         return [
-            "e2e-bleu": MetricScores(segments: s.mteval.map(MTEval.bleu), statistics: mteval, corpusScore: bleu,
+            "e2e-bleu": MetricScores(segments: s.mteval.map(MTEval.bleu), statistics: mteval, corpusScore: mtevalBLEU,
                                      signature: "nrefs:\(input.nrefs)|" + MTEval().signature),
-            "e2e-nist": MetricScores(segments: s.mteval.map(MTEval.nist), statistics: mteval, corpusScore: nist,
+            "e2e-nist": MetricScores(segments: s.mteval.map(MTEval.nist), statistics: mteval, corpusScore: mtevalNIST,
                                      signature: "nrefs:\(input.nrefs)|" + MTEval().signature),
             "e2e-meteor": meteorScores(s.meteor, signature: tokenized + METEOR.signature),
             "e2e-rouge-l": MetricScores(means: s.rougeL, signature: tokenized + CaptionROUGEL.signature),
@@ -163,20 +164,27 @@ public enum MetricRegistry {
         ]
     }
 
-    static func e2eMember(_ name: String, tool: String, scale: MetricScale, convention: String) -> MetricDefinition {
+    static let mtevalBLEU: CorpusScore = { MTEval.bleu(MTEval.Segment(row: $0)) }
+    static let mtevalNIST: CorpusScore = { MTEval.nist(MTEval.Segment(row: $0)) }
+
+    static func e2eMember(_ name: String, tool: String, scale: MetricScale, convention: String,
+                          corpusFromSums: @escaping CorpusScore = meanOfSegments) -> MetricDefinition {
         MetricDefinition(name: name, reference: "E2E NLG measure_scores.py (\(tool))", convention: convention, scale: scale,
-                         resources: [.meteor], family: e2eFamily)
+                         resources: [.meteor], family: e2eFamily, corpusFromSums: corpusFromSums)
     }
 
     static let e2eBLEU = e2eMember(
         "e2e-bleu", tool: "mteval-v13a-sig.pl BLEU", scale: .unit,
-        convention: "mteval-v13a BLEU on raw text: its tokenization, A-Z lower-cased, closest reference length, the script's smoothing")
+        convention: "mteval-v13a BLEU on raw text: its tokenization, A-Z lower-cased, closest reference length, the script's smoothing",
+        corpusFromSums: mtevalBLEU)
     static let e2eNIST = e2eMember(
         "e2e-nist", tool: "mteval-v13a-sig.pl NIST", scale: .unbounded,
-        convention: "mteval-v13a NIST on raw text: 5-grams, information weights over all references, length penalty against words per non-empty reference")
+        convention: "mteval-v13a NIST on raw text: 5-grams, information weights over all references, length penalty against words per non-empty reference",
+        corpusFromSums: mtevalNIST)
     static let e2eMETEOR = e2eMember(
         "e2e-meteor", tool: "pycocoevalcap Meteor: meteor-1.5.jar", scale: .unit,
-        convention: "METEOR 1.5 after Stanford PTB tokenization (lower-cased, punctuation dropped), corpus score from summed statistics")
+        convention: "METEOR 1.5 after Stanford PTB tokenization (lower-cased, punctuation dropped), corpus score from summed statistics",
+        corpusFromSums: meteorCorpus)
     static let e2eROUGEL = e2eMember(
         "e2e-rouge-l", tool: "pycocoevalcap Rouge", scale: .unit,
         convention: "COCO ROUGE-L (beta 1.2) after Stanford PTB tokenization, mean over segments")
