@@ -8,7 +8,10 @@ struct IndexPage {
     var labels: [String: String] = [:]
 
     func render() -> String {
-        let results = runs.compactMap(\.result)
+        // Learning-rate proxy runs are not results of the comparison; they draw the sensitivity chart of their task.
+        let all = runs.compactMap(\.result)
+        let results = all.filter { !$0.spec.isSelectionRun }
+        let proxies = all.filter(\.spec.isSelectionRun)
         let tasks = Set(results.map(\.spec.task)).sorted()
         let unreadable = runs.filter { $0.result == nil }
         let html = HTML(
@@ -18,7 +21,10 @@ struct IndexPage {
                 .p(.class("muted"), .text("\(results.count) run\(results.count == 1 ? "" : "s") over \(tasks.count) task\(tasks.count == 1 ? "" : "s"). "
                     + "Scores are point estimates with bootstrap 95% intervals below them; each method trained under the budget in its row.")),
                 .forEach(tasks) { task in
-                    table(task: task, results: results.filter { $0.spec.task == task }.sorted { (labels[$0.runID] ?? $0.spec.method, $0.spec.seed, $0.runID) < (labels[$1.runID] ?? $1.spec.method, $1.spec.seed, $1.runID) })
+                    .group(
+                        table(task: task, results: results.filter { $0.spec.task == task }.sorted { (labels[$0.runID] ?? $0.spec.method, $0.spec.seed, $0.runID) < (labels[$1.runID] ?? $1.spec.method, $1.spec.seed, $1.runID) }),
+                        selection(task: task, proxies: proxies.filter { $0.spec.task == task })
+                    )
                 },
                 .if(!unreadable.isEmpty, .group(
                     .h2("Unreadable run folders"),
@@ -44,10 +50,23 @@ struct IndexPage {
                     .forEach(metricNames) { .th(.untrusted("\($0) (\(scales[$0] ?? "?"))")) },
                     .th("ECE (tokens)"), .th("ECE (answers)"),
                     .forEach(probes) { .th(.untrusted("Δ NLL \($0)")) },
-                    .th("trainable"), .th("peak RSS"), .th("train time"), .th("tokens/s"), .th("steps"), .th("lr")
+                    .th("trainable"), .th("peak RSS"), .th("train time"), .th("tokens/s"), .th("steps"), .th("lr (chosen by)")
                 ),
                 .forEach(results) { r in row(r, metricNames: metricNames, probes: probes) }
             )
+        )
+    }
+
+    /// Held-out loss against learning rate from the task's proxy runs, and how each rate was chosen.
+    func selection(task: String, proxies: [RunResult]) -> Node<HTML.BodyContext> {
+        guard !proxies.isEmpty else { return .empty }
+        let data = proxies.compactMap { $0.heldOutLoss?.data }.first ?? "held-out data"
+        let steps = proxies.map(\.budget.steps).max() ?? 0
+        return .group(
+            .h3("Learning-rate selection"),
+            .p(.class("muted"), .untrusted("Held-out loss after \(steps)-step proxy runs at each method's grid of learning rates, on \(data) — "
+                + "never the reported split. The ringed point of each method is the rate its full runs trained with.")),
+            .raw(LearningRateChart.svg(LearningRateChart.series(proxies, labels: labels)))
         )
     }
 
@@ -72,7 +91,8 @@ struct IndexPage {
             .td(.class("num"), .text(Formatting.seconds(r.cost.trainingSeconds))),
             .td(.class("num"), .text(String(format: "%.0f", r.cost.tokensPerSecond))),
             .td(.class("num"), .text("\(r.budget.stepsRun)/\(r.budget.steps)")),
-            .td(.class("num"), .text(String(format: "%.0e", r.method.learningRate)))
+            .td(.class("num"), .text(String(format: "%.3g", r.method.learningRate)),
+                .span(.class("ci"), .text(r.method.learningRateChoice?.by.rawValue ?? "")))
         )
     }
 }

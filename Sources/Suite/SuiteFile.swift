@@ -79,7 +79,7 @@ public struct SuiteFile {
     static let budgetKeys: Set<String> = ["steps", "batch", "seq", "target_tokens", "train_examples", "learning_rate", "schedule",
                                           "warmup_steps", "weight_decay", "wall_clock_limit"]
     static let evaluationKeys: Set<String> = ["eval_limit", "eval_batch", "eval_split", "forgetting_examples", "forgetting_corpus"]
-    static let topKeys = ["name", "description", "model", "tasks", "methods", "seeds", "budget", "evaluation", "run", "limits", "selection", "sweep"]
+    static let topKeys = ["name", "description", "extends", "model", "tasks", "methods", "seeds", "budget", "evaluation", "run", "limits", "selection", "sweep"]
 
     /// A suite made on the command line (`compare`: one task, several methods).
     public init(name: String, tasks: [String], methods: [(label: String, method: String, layer: Layer)], base: Layer, seeds: [UInt64],
@@ -95,10 +95,12 @@ public struct SuiteFile {
         sweep = []
     }
 
-    public init(path: String) throws {
+    /// Reads a suite file. `extends: OTHER` (a suite file beside it, or a path) starts from that suite: its keys are
+    /// kept unless this file sets them, and this file's `budget`, `evaluation` and `run` settings are applied after
+    /// the other's.
+    public init(path: String, depth: Int = 0) throws {
         let source = try YAMLSource(path: path)
         self.path = path
-        sha256 = (try? FileDigest.sha256(path: path)) ?? ""
         name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         base = Layer()
         tasks = []
@@ -107,9 +109,27 @@ public struct SuiteFile {
         limits = Limits()
         sweep = []
         var sawTasks = false, sawMethods = false
-        for entry in try source.mapping(source.root, "the suite") {
+        sha256 = (try? FileDigest.sha256(path: path)) ?? ""
+        let entries = try source.mapping(source.root, "the suite")
+        if let parent = entries.first(where: { $0.key == "extends" }) {
+            let other = try source.scalar(parent.value, "extends")
+            guard depth < 8 else { throw source.error(parent.value, "extends: suites extend each other too deeply (a cycle?)") }
+            let folder = (path as NSString).deletingLastPathComponent
+            var target = other.hasPrefix("/") ? other : (folder as NSString).appendingPathComponent(other)
+            if (target as NSString).pathExtension.isEmpty { target += ".yaml" }
+            guard FileManager.default.fileExists(atPath: target) else { throw source.error(parent.value, "extends: no suite file \(target)") }
+            let inherited = try SuiteFile(path: target, depth: depth + 1)
+            (description, base, tasks, methods, seeds, limits, selection, sweep) =
+                (inherited.description, inherited.base, inherited.tasks, inherited.methods, inherited.seeds, inherited.limits,
+                 inherited.selection, inherited.sweep)
+            (sawTasks, sawMethods) = (true, true)
+            // The digest covers what the suite is made of: this file and the ones it extends.
+            sha256 = FileDigest.sha256(Data("\(sha256)|\(inherited.sha256)".utf8))
+        }
+        for entry in entries {
             let (key, node) = (entry.key, entry.value)
             switch key {
+            case "extends": continue
             case "name": name = try source.scalar(node, "name")
             case "description": description = try source.scalar(node, "description")
             case "model": base.values.append(("model", try source.scalar(node, "model")))

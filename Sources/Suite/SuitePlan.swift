@@ -15,6 +15,12 @@ public struct SuiteRun: Sendable {
 
     /// A learning-rate proxy run rather than a result of the comparison.
     public var isSelectionRun: Bool { spec.isSelectionRun }
+
+    /// How progress lines name it: `e2e × lora seed 0`, a proxy run with its rate.
+    public var title: String {
+        let proxy = isSelectionRun ? " learning-rate proxy \(spec.learningRate.map { "\($0)" } ?? "")" : ""
+        return "\(spec.task) × \(label)\(proxy) seed \(spec.seed)"
+    }
 }
 
 /// A suite expanded into its runs: the learning-rate proxy runs first, then the runs of the comparison in suite order

@@ -18,6 +18,8 @@ public final class SuiteRunner {
         public var retryFailed = false
         /// Where the report goes; nil: no report.
         public var reportFolder: String?
+        /// An earlier `suite.json` whose intervals the final figures are checked against.
+        public var baseline: String?
         public var onEvent: (SuiteEvent) -> Void = { _ in }
 
         public init(outFolder: String, tasksFolder: String, cacheFolder: String) {
@@ -32,6 +34,7 @@ public final class SuiteRunner {
         public var failed: [String]
         public var summary: String
         public var report: String?
+        public var baselineCheck: BaselineCheck?
     }
 
     /// The suite stopped on SIGINT/SIGTERM; the same command continues it.
@@ -69,6 +72,7 @@ public final class SuiteRunner {
     }
 
     public func run() throws -> Outcome {
+        if let baseline = options.baseline { _ = try BaselineCheck.load(baseline) }
         try plan.preflight(tasksFolder: options.tasksFolder)
         do { try FileManager.default.createDirectory(atPath: options.outFolder, withIntermediateDirectories: true) } catch {
             throw SetupError("\(options.outFolder): cannot create the suite folder (\(error.localizedDescription))")
@@ -81,7 +85,7 @@ public final class SuiteRunner {
             _ = try attempt(run, position: position + 1, of: runs.count, &progress)
         }
         var outcome = progress.outcome
-        outcome.summary = try writeSummary(withStatistics: true)
+        (outcome.summary, outcome.baselineCheck) = try writeFinalSummary()
         options.onEvent(.wrote(what: "summary", path: outcome.summary))
         if let signal = Interruption.signal { throw Interrupted(exitCode: 128 + signal) }
         if let folder = options.reportFolder {
@@ -237,12 +241,19 @@ public final class SuiteRunner {
         }
     }
 
-    /// `suite.json`; with the intervals and paired tests when asked (at the end of an invocation: they read every
-    /// run's statistics).
+    /// `suite.json` as it stands, without the statistics (rewritten after every run).
     @discardableResult
-    public func writeSummary(withStatistics: Bool = false) throws -> String {
-        try SuiteSummary(plan: plan, state: SuiteState(plan: plan, outFolder: options.outFolder),
-                         outFolder: withStatistics ? options.outFolder : nil).write(outFolder: options.outFolder)
+    public func writeSummary() throws -> String {
+        try SuiteSummary(plan: plan, state: SuiteState(plan: plan, outFolder: options.outFolder)).write(outFolder: options.outFolder)
+    }
+
+    /// `suite.json` with the intervals and paired tests (they read every run's statistics), checked against the
+    /// baseline when there is one.
+    public func writeFinalSummary() throws -> (path: String, baselineCheck: BaselineCheck?) {
+        let baseline = try options.baseline.map { ($0, try BaselineCheck.load($0)) }
+        var summary = SuiteSummary(plan: plan, state: SuiteState(plan: plan, outFolder: options.outFolder), outFolder: options.outFolder)
+        if let (path, old) = baseline { summary.baselineCheck = BaselineCheck(current: summary, baseline: old, path: path) }
+        return (try summary.write(outFolder: options.outFolder), summary.baselineCheck)
     }
 
     /// The report of the suite's runs (all shards'), not of whatever else the folder holds.

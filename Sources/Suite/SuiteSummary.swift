@@ -70,6 +70,8 @@ public struct SuiteSummary: Codable {
     /// Intervals over seeds and examples and paired tests between methods; written when the suite's invocation ends
     /// (a summary rewritten after each run leaves them out).
     public var comparison: SuiteComparison?
+    /// Measures that moved outside a baseline's intervals, when the suite was run against one (`--baseline`).
+    public var baselineCheck: BaselineCheck?
     public var runs: [RunEntry]
 
     public struct SelectionEntry: Codable {

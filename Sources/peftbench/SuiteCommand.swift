@@ -51,10 +51,12 @@ struct SuiteRunCommand: ParsableCommand {
     @Option(help: "Where the report goes (default: <out>/report).") var report: String?
     @Flag(help: "Skip the report.") var noReport = false
     @Flag(help: "Run failed runs again.") var retryFailed = false
+    @Option(help: "An earlier suite.json: flag every figure that moved outside its interval.") var baseline: String?
 
     func run() throws {
         let plan = try location.plan()
         var options = try location.options(plan)
+        options.baseline = baseline
         options.threads = threads ?? plan.file.limits.threads
         options.shard = try shard.map(Self.parseShard)
         options.retryFailed = retryFailed
@@ -71,8 +73,12 @@ struct SuiteRunCommand: ParsableCommand {
         } catch let error as SetupError {
             view.finish()
             throw ValidationError("\(error)")
+        } catch let error as RunError {
+            view.finish()
+            throw ValidationError("\(error)")
         }
         view.finish()
+        if let check = outcome.baselineCheck { BaselineReport.print(check) }
         if let report = outcome.report { print(report) } else { print(outcome.summary) }
         if !outcome.failed.isEmpty {
             FileHandle.standardError.write(Data("\(outcome.failed.count) run\(outcome.failed.count == 1 ? "" : "s") failed: \(outcome.failed.joined(separator: ", ")) (their result.json says why)\n".utf8))
@@ -96,7 +102,7 @@ struct SuiteStatusCommand: ParsableCommand {
     @Flag(help: "Print JSON (the run list of suite.json, with claims and progress).") var json = false
 
     struct Row: Encodable {
-        var runID: String, task: String, method: String, seed: UInt64, state: String
+        var runID: String, task: String, method: String, seed: UInt64, state: String, selection: Bool
         var holder: String?, progress: Claim.Progress?, heartbeatAge: Double?, error: String?
     }
 
@@ -107,6 +113,7 @@ struct SuiteStatusCommand: ParsableCommand {
         let now = Date().timeIntervalSince1970
         let rows = state.rows.map { r in
             Row(runID: r.run.runID, task: r.run.spec.task, method: r.run.label, seed: r.run.spec.seed, state: r.state.rawValue,
+                selection: r.run.isSelectionRun,
                 holder: r.claimLive ? r.claim.map { "\($0.host):\($0.pid)" } : nil,
                 progress: r.claimLive ? r.claim?.progress : nil,
                 heartbeatAge: r.claimLive ? r.claim.map { now - $0.heartbeat } : nil,
@@ -126,7 +133,7 @@ struct SuiteStatusCommand: ParsableCommand {
         print("\(plan.file.name): \(state.rows.count) runs — " + counts.map { "\($1) \($0)" }.joined(separator: ", ")
               + "; about \(SuiteProgressView.duration(estimate.seconds)) of runs left (\(out))")
         for r in rows {
-            var line = "\(r.state.padding(toLength: 12, withPad: " ", startingAt: 0)) \(r.runID)"
+            var line = "\(r.state.padding(toLength: 12, withPad: " ", startingAt: 0)) \(r.runID)\(r.selection ? "  (learning-rate proxy)" : "")"
             if let holder = r.holder { line += "  held by \(holder)" }
             if let p = r.progress {
                 line += "  \(p.phase)"
@@ -147,12 +154,17 @@ struct SuiteSummarizeCommand: ParsableCommand {
     @OptionGroup var location: SuiteLocation
     @Option(help: "Where the report goes (default: <out>/report).") var report: String?
     @Flag(help: "Skip the report.") var noReport = false
+    @Option(help: "An earlier suite.json: flag every figure that moved outside its interval.") var baseline: String?
 
     func run() throws {
         let plan = try location.plan()
-        let options = try location.options(plan)
+        var options = try location.options(plan)
+        options.baseline = baseline
         let runner = SuiteRunner(plan: plan, options: options)
-        print(try runner.writeSummary(withStatistics: true))
+        let summary: String, check: BaselineCheck?
+        do { (summary, check) = try runner.writeFinalSummary() } catch let error as RunError { throw ValidationError("\(error)") }
+        if let check { BaselineReport.print(check) }
+        print(summary)
         if !noReport { print(try runner.writeReport(to: report ?? (options.outFolder as NSString).appendingPathComponent("report"))) }
     }
 }
@@ -194,5 +206,14 @@ struct SuiteSlurmCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("submit with: id=$(sbatch --parsable \(paths.array)) && sbatch --dependency=afterany:$id \(paths.summarize)\n".utf8))
             }
         } catch let error as RunError { throw ValidationError("\(error)") }
+    }
+}
+
+/// What a baseline check found, on stderr: one line per measure that moved.
+enum BaselineReport {
+    static func print(_ check: BaselineCheck) {
+        var lines = ["baseline \(check.baseline): \(check.moved.count) of \(check.compared) figures moved outside their interval"]
+        lines += check.moved.map { "  moved: \($0)" }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }

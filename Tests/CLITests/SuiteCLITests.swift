@@ -11,14 +11,14 @@ final class SuiteCLITests: XCTestCase {
 
     /// A small suite on the tiny model: 2 tasks × 3 methods, about a second per run.
     func writeSuite(_ folder: URL, name: String = "mini", extra: String = "", methods: String = "[full, lora, ia3]",
-                    steps: Int = 3, tasks: String = "[gsm8k, coqa]") throws -> String {
+                    steps: Int = 3, tasks: String = "[gsm8k, coqa]", seeds: String = "[0]") throws -> String {
         let path = folder.appendingPathComponent("\(name).yaml").path
         try """
         name: \(name)
         model: tiny
         tasks: \(tasks)
         methods: \(methods)
-        seeds: [0]
+        seeds: \(seeds)
         budget: {steps: \(steps), batch: 2, seq: 64}
         evaluation: {eval_limit: 3, eval_batch: 3, forgetting_examples: 2}
         \(extra)
@@ -244,6 +244,86 @@ final class SuiteCLITests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(results(out).values.filter { $0["status"] as? String == "completed" }.count, 2)
         XCTAssertTrue(results(out).values.allSatisfy { ($0["budget"] as? [String: Any])?["stepsRun"] as? Int == 4000 })
+    }
+
+    /// `learning_rate: select`: a proxy run per grid point on the held-out data, shared by the seeds; each full run
+    /// trains with the rate whose proxy scored lowest, and records how it was chosen. Seeds change the data order
+    /// and the adapter's initialisation, and nothing of the evaluation.
+    func testLearningRateSelectionAndSeeds() throws {
+        let dir = try temporaryFolder()
+        let suite = try writeSuite(dir, name: "select", extra: "run: {learning_rate: select}\nselection: {budget_fraction: 0.5, examples: 6}",
+                                   methods: "[lora, ia3]", steps: 6, tasks: "[gsm8k]", seeds: "[0, 1]")
+        let out = dir.appendingPathComponent("out").path
+        let r = try cli.run(["suite", "run", suite, "--out", out, "--no-report"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("14 runs"), r.stderr)
+        let records = results(out)
+        let proxies = records.filter { ($0.value["spec"] as? [String: Any])?["eval_split"] as? String == "selection" }
+        let finals = records.filter { ($0.value["spec"] as? [String: Any])?["eval_split"] as? String == "test" }
+        XCTAssertEqual(proxies.count, 10)
+        XCTAssertEqual(finals.count, 4)
+        let testFile = repositoryRoot.appendingPathComponent("tasks/data/gsm8k/test.jsonl").path
+        for (id, proxy) in proxies {
+            XCTAssertNotNil(proxy["heldOutLoss"], id)
+            XCTAssertEqual((proxy["metrics"] as? [Any])?.count ?? 0, 0, id)
+            XCTAssertEqual((proxy["spec"] as? [String: Any])?["steps"] as? Int, 3)
+            let files = (proxy["data"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+            XCTAssertFalse(files.contains(testFile), "\(id) read the reported split")
+            XCTAssertEqual((proxy["budget"] as? [String: Any])?["trainingExamples"] as? Int, 1800, "200 problems held out")
+        }
+        var chosen: [String: Double] = [:]
+        for (id, run) in finals {
+            let method = try XCTUnwrap(run["method"] as? [String: Any])
+            let choice = try XCTUnwrap(method["learningRateChoice"] as? [String: Any], id)
+            XCTAssertEqual(choice["by"] as? String, "selection")
+            let candidates = try XCTUnwrap(choice["candidates"] as? [[String: Any]])
+            XCTAssertEqual(candidates.count, 5)
+            // The winner is the candidate whose proxy's own record has the lowest held-out loss.
+            let losses = candidates.map { c -> (Double, Double) in
+                let proxy = proxies[c["runID"] as! String]!
+                return ((proxy["heldOutLoss"] as! [String: Any])["mean"] as! Double, c["learningRate"] as! Double)
+            }
+            let best = losses.min { $0.0 < $1.0 }!.1
+            XCTAssertEqual(choice["value"] as? Double ?? 0, best, accuracy: best * 1e-6)
+            XCTAssertEqual(method["learningRate"] as? Double ?? 0, best, accuracy: best * 1e-6)
+            XCTAssertEqual((run["lossCurve"] as? [[String: Any]])?.map { $0["learningRate"] as? Double ?? 0 }.max() ?? 0, best, accuracy: best * 1e-6)
+            let name = (run["spec"] as! [String: Any])["method"] as! String
+            if let other = chosen[name] { XCTAssertEqual(other, best, "every seed trains at the rate selected once") }
+            chosen[name] = best
+        }
+        // Seeds: a different data order and adapter initialisation, the same evaluation.
+        for name in ["lora", "ia3"] {
+            let pair = finals.filter { ($0.value["spec"] as! [String: Any])["method"] as! String == name }.sorted {
+                (($0.value["spec"] as! [String: Any])["seed"] as! Int) < (($1.value["spec"] as! [String: Any])["seed"] as! Int)
+            }
+            XCTAssertEqual(pair.count, 2)
+            let (a, b) = (pair[0], pair[1])
+            XCTAssertNotEqual((a.value["budget"] as! [String: Any])["orderDigest"] as? String, (b.value["budget"] as! [String: Any])["orderDigest"] as? String)
+            let adapter = { (id: String) in FileManager.default.contents(atPath: "\(out)/\(id)/adapter/adapter_model.safetensors") }
+            XCTAssertNotNil(adapter(a.key))
+            XCTAssertNotEqual(adapter(a.key), adapter(b.key))
+            let stats = { (id: String) in try JSONSerialization.jsonObject(with: FileManager.default.contents(atPath: "\(out)/\(id)/statistics.json")!) as! [String: Any] }
+            XCTAssertEqual(try stats(a.key)["examples"] as? [String], try stats(b.key)["examples"] as? [String])
+            XCTAssertEqual((a.value["forgetting"] as? [[String: Any]])?.map { $0["probe"] as! String },
+                           (b.value["forgetting"] as? [[String: Any]])?.map { $0["probe"] as! String })
+        }
+        let summary = try cli.json(String(contentsOfFile: out + "/suite.json", encoding: .utf8))
+        let selection = try XCTUnwrap(summary["selection"] as? [[String: Any]])
+        XCTAssertEqual(selection.count, 2)
+        for entry in selection { XCTAssertEqual(entry["chosen"] as? Double ?? 0, chosen[entry["method"] as! String]!, accuracy: 1e-9) }
+        let comparison = try XCTUnwrap(summary["comparison"] as? [String: Any])
+        let tests = try XCTUnwrap((comparison["tasks"] as? [[String: Any]])?.first?["tests"] as? [[String: Any]])
+        XCTAssertTrue(tests.contains { $0["against"] as? String == "best" && ($0["seeds"] as? [Int]) == [0, 1] }, "\(tests.prefix(2))")
+
+        // When every proxy of a method fails, its runs fail saying so, and the rest of the suite goes on.
+        let broken = dir.appendingPathComponent("broken").path
+        let f = try cli.run(["suite", "run", suite, "--out", broken, "--no-report"],
+                            environment: ProcessInfo.processInfo.environment.merging(["PEFTBENCH_FAULT": "abort:lora:1"]) { $1 })
+        XCTAssertEqual(f.status, 1, f.stderr)
+        let failed = results(broken).values.filter { ($0["spec"] as! [String: Any])["method"] as? String == "lora" && ($0["spec"] as! [String: Any])["eval_split"] as? String == "test" }
+        XCTAssertEqual(failed.count, 2)
+        for run in failed { XCTAssertTrue((run["error"] as? String ?? "").hasPrefix("learning-rate selection: no proxy run completed"), "\(run["error"] ?? "")") }
+        XCTAssertEqual(results(broken).values.filter { $0["status"] as? String == "completed" }.count, 7, "ia3's 5 proxies and 2 runs")
     }
 
     func testASetupErrorStopsTheSuiteAtOnceWithOneLine() throws {

@@ -26,14 +26,14 @@ final class SuiteProgressView {
             log("\(suite)\(o.shard.map { " shard \($0)" } ?? ""): \(o.total) runs, \(o.done) done, \(o.failed) failed, \(o.toRun) to run; "
                 + "estimate \(Self.duration(o.estimate.seconds))\(guessed)")
         case let .runStarted(run, position, count):
-            current = "[\(position)/\(count)] \(run.spec.task) × \(run.label) seed \(run.spec.seed)"
+            current = "[\(position)/\(count)] \(run.title)"
             if interactive { redraw() } else { log("\(current): started (\(run.runID))") }
         case let .run(run, event):
             switch event {
             case let .step(step, steps, loss, rate, _):
                 let line = String(format: "step %d/%d  loss %.4f  %.0f tok/s", step, steps, loss, rate)
                 if interactive {
-                    current = "\(run.spec.task) × \(run.label) s\(run.spec.seed): \(line)"
+                    current = "\(run.title): \(line)"
                     redraw()
                 } else if step == steps || step - (lastStepLogged[run.runID] ?? 0) >= max(1, steps / 5) {
                     lastStepLogged[run.runID] = step
@@ -41,7 +41,7 @@ final class SuiteProgressView {
                 }
             case let .evaluating(d, t):
                 if interactive {
-                    current = "\(run.spec.task) × \(run.label) s\(run.spec.seed): generating \(d)/\(t)"
+                    current = "\(run.title): generating \(d)/\(t)"
                     redraw()
                 }
             case let .diverged(step): log("\(run.runID): diverged at step \(step)")
@@ -52,7 +52,7 @@ final class SuiteProgressView {
             finishedHere += 1
             secondsHere += seconds
             if status.isResult { done += 1 } else if status == .failed { failed += 1 }
-            log("\(run.spec.task) × \(run.label) seed \(run.spec.seed): \(status.rawValue) in \(Self.duration(seconds))\(detail.isEmpty ? "" : "; \(detail)")")
+            log("\(run.title): \(status.rawValue) in \(Self.duration(seconds))\(detail.isEmpty ? "" : "; \(detail)")")
         case let .skipped(run, reason):
             log("\(run.runID): skipped, \(reason)")
         case let .wrote(what, path):
