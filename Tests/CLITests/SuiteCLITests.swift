@@ -315,6 +315,31 @@ final class SuiteCLITests: XCTestCase {
         let tests = try XCTUnwrap((comparison["tasks"] as? [[String: Any]])?.first?["tests"] as? [[String: Any]])
         XCTAssertTrue(tests.contains { $0["against"] as? String == "best" && ($0["seeds"] as? [Int]) == [0, 1] }, "\(tests.prefix(2))")
 
+        // Against itself as a baseline nothing moved; against one whose interval was moved by hand, that figure did.
+        let baseline = dir.appendingPathComponent("baseline.json")
+        try FileManager.default.copyItem(atPath: out + "/suite.json", toPath: baseline.path)
+        let same = try cli.run(["suite", "summarize", suite, "--out", out, "--no-report", "--baseline", baseline.path])
+        XCTAssertEqual(same.status, 0, same.stderr)
+        XCTAssertTrue(same.stderr.contains(": 0 of "), same.stderr)
+        var doctored = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: baseline)) as? [String: Any])
+        var comparisonTasks = (doctored["comparison"] as! [String: Any])["tasks"] as! [[String: Any]]
+        var intervals = comparisonTasks[0]["intervals"] as! [String: [[String: Any]]]
+        var loraIntervals = intervals["lora"]!
+        let moved = loraIntervals[0]["measure"] as! String
+        loraIntervals[0]["lower"] = (loraIntervals[0]["mean"] as! Double) + 1
+        loraIntervals[0]["upper"] = (loraIntervals[0]["mean"] as! Double) + 2
+        intervals["lora"] = loraIntervals
+        comparisonTasks[0]["intervals"] = intervals
+        doctored["comparison"] = ["tasks": comparisonTasks, "alpha": 0.05, "method": "x"]
+        try JSONSerialization.data(withJSONObject: doctored).write(to: baseline)
+        let check = try cli.run(["suite", "summarize", suite, "--out", out, "--no-report", "--baseline", baseline.path])
+        XCTAssertTrue(check.stderr.contains(": 1 of ") && check.stderr.contains("moved: gsm8k × lora: \(moved)"), check.stderr)
+        let recorded = try cli.json(String(contentsOfFile: out + "/suite.json", encoding: .utf8))["baselineCheck"] as? [String: Any]
+        XCTAssertEqual((recorded?["moved"] as? [Any])?.count, 1)
+        let notABaseline = try cli.run(["suite", "summarize", suite, "--out", out, "--no-report", "--baseline", suite])
+        XCTAssertNotEqual(notABaseline.status, 0)
+        XCTAssertTrue(notABaseline.stderr.contains("not a suite.json") && notABaseline.stderr.split(separator: "\n").count == 1, notABaseline.stderr)
+
         // When every proxy of a method fails, its runs fail saying so, and the rest of the suite goes on.
         let broken = dir.appendingPathComponent("broken").path
         let f = try cli.run(["suite", "run", suite, "--out", broken, "--no-report"],
@@ -344,6 +369,25 @@ final class SuiteCLITests: XCTestCase {
         XCTAssertNotEqual(m.status, 0)
         XCTAssertEqual(m.stderr.split(separator: "\n").count, 1, m.stderr)
         XCTAssertTrue(m.stderr.contains(empty), m.stderr)
+    }
+
+    /// `extends:` starts from another suite file; the extending file's settings are applied on top.
+    func testASuiteExtendsAnother() throws {
+        let dir = try temporaryFolder()
+        _ = try writeSuite(dir, name: "parent", methods: "[lora, ia3]")
+        let child = dir.appendingPathComponent("child.yaml").path
+        try "extends: parent\nname: child\nseeds: [0, 1, 2]\nbudget: {learning_rate: 1e-3}\n".write(toFile: child, atomically: true, encoding: .utf8)
+        let status = try cli.json(try cli.run(["suite", "status", child, "--out", dir.appendingPathComponent("out").path, "--json"]).stdout)
+        XCTAssertEqual(status["suite"] as? String, "child")
+        XCTAssertEqual((status["runs"] as? [Any])?.count, 2 * 2 * 3)
+        let missing = dir.appendingPathComponent("orphan.yaml").path
+        try "extends: nowhere\n".write(toFile: missing, atomically: true, encoding: .utf8)
+        let r = try cli.run(["suite", "status", missing])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("orphan.yaml:1: extends: no suite file"), r.stderr)
+        let loop = dir.appendingPathComponent("loop.yaml").path
+        try "extends: loop\n".write(toFile: loop, atomically: true, encoding: .utf8)
+        XCTAssertTrue(try cli.run(["suite", "status", loop]).stderr.contains("too deeply"))
     }
 
     func testSuiteFileErrorsNameTheFileAndLine() throws {
