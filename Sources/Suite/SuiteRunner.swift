@@ -144,6 +144,7 @@ public final class SuiteRunner {
     /// holds and waits for those another process (a shard, a suite on the same folder) is running.
     private func selection(for run: SuiteRun, position: Int, of count: Int, _ progress: inout Progress) throws -> Result<LearningRateChoice, RunError> {
         let proxies = run.proxies.compactMap(plan.run)
+        var said: String?
         while true {
             var heldBy: Claim?
             for proxy in proxies {
@@ -154,7 +155,9 @@ public final class SuiteRunner {
                 let records = Dictionary(uniqueKeysWithValues: proxies.compactMap { p in (try? RunFiles.readResult(folder: folder(p))).map { (p.runID, $0) } })
                 return LearningRateSelection.choose(spec: run.spec, proxies: proxies, records: records)
             }
-            options.onEvent(.skipped(run, reason: "waiting for its learning-rate proxy runs (one held by \(heldBy.host):\(heldBy.pid))"))
+            let reason = "waiting for its learning-rate proxy runs (one held by \(heldBy.host):\(heldBy.pid))"
+            if reason != said { options.onEvent(.skipped(run, reason: reason)) }
+            said = reason
             for _ in 0..<50 where Interruption.signal == nil { usleep(100_000) }
         }
     }

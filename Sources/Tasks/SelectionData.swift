@@ -42,7 +42,7 @@ public struct SelectionData: Sendable, Codable, Equatable {
     /// Says in one phrase what selection reads, for results and the report.
     public var summary: String {
         if let split { return "the \(split) split" }
-        return "\(holdout ?? 0) documents held out of the training split (seed \(seed)), not trained on"
+        return "a fixed slice of the training split (\(holdout ?? 0) documents, seed \(seed)) that no run trains on"
     }
 
     /// The training examples runs train on, and those held out for selection (empty when selection has a split of
