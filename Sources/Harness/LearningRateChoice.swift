@@ -13,6 +13,8 @@ public struct LearningRateChoice: Codable, Sendable, Equatable {
     public var selectionData: String?
     public var proxySteps: Int?
     public var candidates: [Candidate]?
+    /// The selected rate is the grid's smallest or largest: the best rate may lie beyond the grid.
+    public var atGridEdge: Bool?
 
     public struct Candidate: Codable, Sendable, Equatable {
         public var learningRate: Float
@@ -48,8 +50,11 @@ public struct LearningRateChoice: Codable, Sendable, Equatable {
             if distance(a) != distance(b) { return distance(a) < distance(b) }
             return a.learningRate < b.learningRate
         }) else { return nil }
-        return LearningRateChoice(by: .selection, value: best.learningRate, selectionData: selectionData, proxySteps: proxySteps,
-                                  candidates: candidates.sorted { $0.learningRate < $1.learningRate })
+        var choice = LearningRateChoice(by: .selection, value: best.learningRate, selectionData: selectionData, proxySteps: proxySteps,
+                                        candidates: candidates.sorted { $0.learningRate < $1.learningRate })
+        let rates = candidates.map(\.learningRate)
+        choice.atGridEdge = best.learningRate == rates.min() || best.learningRate == rates.max()
+        return choice
     }
 }
 

@@ -80,6 +80,8 @@ public struct SuiteSummary: Codable {
         public var sweep: [String: String]
         /// The selected rate, once every proxy run has a record.
         public var chosen: Float?
+        /// Whether it is the grid's smallest or largest rate (the best may lie beyond the grid).
+        public var atGridEdge: Bool?
         public var candidates: [LearningRateChoice.Candidate]
         public var data: String?
         public var proxySteps: Int
@@ -111,6 +113,7 @@ public struct SuiteSummary: Codable {
                 let complete = proxies.allSatisfy { records[$0.runID].map { $0.status != .running && $0.status != .interrupted } ?? false }
                 selection.append(SelectionEntry(
                     task: task, method: method.label, sweep: point, chosen: complete ? choice?.value : nil,
+                    atGridEdge: complete ? choice?.atGridEdge : nil,
                     candidates: LearningRateSelection.candidates(proxies, records: records),
                     data: proxies.compactMap { records[$0.runID]?.heldOutLoss?.data }.first, proxySteps: proxies.first?.spec.steps ?? 0))
             }

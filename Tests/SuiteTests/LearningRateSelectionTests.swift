@@ -32,7 +32,10 @@ final class LearningRateSelectionTests: XCTestCase {
             XCTAssertEqual(choice?.value, 3e-5)
             XCTAssertEqual(choice?.by, .selection)
             XCTAssertEqual(choice?.candidates?.map(\.learningRate), [1e-5, 3e-5, 1e-4, 3e-4, 1e-3])
+            XCTAssertEqual(choice?.atGridEdge, false)
         }
+        let edge = LearningRateChoice.select([c(1e-5, "completed", 1.2), c(1e-4, "completed", 1.5)], defaultRate: 1e-4, selectionData: "d", proxySteps: 3)
+        XCTAssertEqual(edge?.atGridEdge, true)
         // A tie goes to the rate nearer the default.
         let tie = LearningRateChoice.select([c(1e-5, "completed", 1), c(1e-4, "completed", 1), c(1e-3, "completed", 1.5)],
                                             defaultRate: 1e-4, selectionData: "d", proxySteps: 3)
