@@ -196,6 +196,10 @@ final class RunCLITests: XCTestCase {
             (["run", "--config", config.path], "unknown key 'stepz'"),
             (["run", "--task", "e2e", "--method", "lora", "--model", "tiny", "--param", "r=x", "--tasks-dir", tasksDir, "--out", out.path], "r"),
             (["report", "--runs", out.appendingPathComponent("none").path], "no such runs folder"),
+            (["run", "--task", "e2e", "--method", "lora", "--model", "tiny", "--learning-rate", "select", "--tasks-dir", tasksDir, "--out", out.path],
+             "learning_rate: select is chosen by a suite"),
+            (["run", "--task", "e2e", "--method", "lora", "--learning-rate", "fast"], "not a positive number or select"),
+            (["run", "--task", "e2e", "--method", "lora", "--eval-split", "train"], "eval_split must be test, validation or selection"),
         ] {
             let r = try cli.run(args)
             XCTAssertNotEqual(r.status, 0, "\(args)")

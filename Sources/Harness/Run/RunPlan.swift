@@ -114,9 +114,7 @@ struct RunPlan {
         case nil: return LearningRateChoice(by: .methodDefault, value: rates.defaultValue, source: rates.source)
         case .value(let v)?: return LearningRateChoice(by: .given, value: v)
         case .select?:
-            guard let chosen = options.learningRateChoice else {
-                throw RunError("learning_rate: select is chosen by a suite's proxy runs; run it with peftbench suite run or compare")
-            }
+            guard let chosen = options.learningRateChoice else { throw RunError("learning_rate: select, and no rate was selected") }
             return chosen
         }
     }

@@ -44,6 +44,9 @@ public final class Runner {
     @discardableResult
     public func run() throws -> RunResult {
         try spec.validate()
+        if spec.learningRate == .select, options.learningRateChoice == nil {
+            throw RunError("learning_rate: select is chosen by a suite's proxy runs; run it with peftbench suite run or compare")
+        }
         if !options.force, let done = try? RunFiles.readResult(folder: folder), done.status.isResult {
             options.onEvent(.kept(status: done.status.rawValue))
             return done
