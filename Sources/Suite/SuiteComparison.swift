@@ -95,7 +95,8 @@ public struct SuiteComparison: Codable {
         let measures = self.measures(metrics: metrics, probes: probes)
         // Per measure and method: the seed runs, when every run of the method scored the same examples.
         var byMeasure: [String: [String: SeedRuns]] = [:]
-        var examples: [String: Int] = [:]
+        // Per method: the examples its runs scored (the same for every seed), which a paired test needs equal.
+        var scoredExamples: [String: [String]] = [:]
         for measure in measures {
             var runs: [String: SeedRuns] = [:]
             for entry in entries where !entry.runs.isEmpty {
@@ -107,7 +108,7 @@ public struct SuiteComparison: Codable {
                     continue
                 }
                 runs[entry.label] = SeedRuns(seeds: tables.map(\.0), statistics: tables.map(\.1.segments))
-                examples[measure.name] = runs[entry.label]!.segments
+                scoredExamples[entry.label] = tables[0].2
             }
             byMeasure[measure.name] = runs
         }
@@ -138,6 +139,10 @@ public struct SuiteComparison: Codable {
                 guard let baseline, let base = runs[baseline] else { continue }
                 for entry in entries where entry.label != baseline {
                     guard let mine = runs[entry.label], mine.segments == base.segments else { continue }
+                    guard measure.kind == "forgetting" || scoredExamples[entry.label] == scoredExamples[baseline] else {
+                        notes.append("\(entry.label) vs \(baseline): \(measure.name): different evaluation examples; no test")
+                        continue
+                    }
                     let seeds = mine.seeds.filter(base.seeds.contains).sorted()
                     guard !seeds.isEmpty else {
                         notes.append("\(entry.label) vs \(baseline): \(measure.name): no seed in common")

@@ -9,6 +9,9 @@ BLASKernelSelection.ensureFastKernel()
 do {
     var command = try Peftbench.parseAsRoot()
     try command.run()
+} catch let exit as ExitCode {
+    // A command that already said why (a suite's failed runs, an interruption) ends with its status alone.
+    Foundation.exit(exit.rawValue)
 } catch {
     let code = Peftbench.exitCode(for: error)
     if code == .success { Peftbench.exit(withError: error) }
