@@ -326,8 +326,8 @@ final class SuiteCLITests: XCTestCase {
         var intervals = comparisonTasks[0]["intervals"] as! [String: [[String: Any]]]
         var loraIntervals = intervals["lora"]!
         let moved = loraIntervals[0]["measure"] as! String
-        loraIntervals[0]["lower"] = (loraIntervals[0]["mean"] as! Double) + 1
-        loraIntervals[0]["upper"] = (loraIntervals[0]["mean"] as! Double) + 2
+        let value = loraIntervals[0]["mean"] as! Double
+        (loraIntervals[0]["mean"], loraIntervals[0]["lower"], loraIntervals[0]["upper"]) = (value + 1.5, value + 1, value + 2)
         intervals["lora"] = loraIntervals
         comparisonTasks[0]["intervals"] = intervals
         doctored["comparison"] = ["tasks": comparisonTasks, "alpha": 0.05, "method": "x"]
