@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "MethodTests", dependencies: ["Engine", "Model", "Methods", "Training", "Checkpoints", "TestSupport"]),
         .testTarget(name: "TaskTests", dependencies: ["Tasks", "Engine", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Tasks", "TestSupport"], exclude: ["reference"]),
-        .testTarget(name: "SuiteTests", dependencies: ["Suite", "Harness", "Metrics", "Methods", "Tasks", "Engine", "TestSupport"]),
+        .testTarget(name: "SuiteTests", dependencies: ["Suite", "Harness", "Metrics", "Methods", "Tasks", "Engine", "Model", "TestSupport"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Engine", "Model", "Checkpoints"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Checkpoints"]),
         // The real model against the reference implementation's numbers (needs scripts/fetch-model.sh first).

@@ -11,6 +11,12 @@ public struct ProbeSet: Codable, Sendable, Equatable {
     /// Token sequences and where scoring starts in each (0 for plain text: every token after the first).
     public var sequences: [[Int32]]
     public var scoreFrom: [Int]
+
+    public init(name: String, sequences: [[Int32]], scoreFrom: [Int]) {
+        self.name = name
+        self.sequences = sequences
+        self.scoreFrom = scoreFrom
+    }
 }
 
 public struct ForgettingResult: Codable, Sendable, Equatable {
@@ -29,13 +35,35 @@ public enum Forgetting {
         return (tokens > 0 ? sum / Double(tokens) : 0, tokens)
     }
 
-    /// Each sequence's summed NLL and scored tokens (zero for a sequence too short to score).
-    public static func sequenceNLL(model: LlamaModel, probe: ProbeSet, padID: Int32) -> [(sum: Double, tokens: Int)] {
-        probe.sequences.enumerated().map { i, s in
-            guard s.count >= 2 else { return (0, 0) }
-            let loss = model.loss(TokenBatch.rightPadded([s], lossFrom: [probe.scoreFrom[i]], padID: padID))
-            return (loss.sum, loss.tokens)
+    /// Each sequence's summed NLL and scored tokens (zero for a sequence too short to score), in input order.
+    /// Sequences of similar length share a right-padded batch: padding after a sequence cannot change its causal
+    /// log-probabilities, and one sequence at a time left the products too thin to use the machine.
+    public static func sequenceNLL(model: LlamaModel, probe: ProbeSet, padID: Int32,
+                                   batchTokens: Int = 1024) -> [(sum: Double, tokens: Int)] {
+        var out = [(sum: Double, tokens: Int)](repeating: (0, 0), count: probe.sequences.count)
+        let order = probe.sequences.indices.filter { probe.sequences[$0].count >= 2 }
+            .sorted { probe.sequences[$0].count > probe.sequences[$1].count }
+        var start = 0
+        while start < order.count {
+            // The longest sequence comes first, so it sets the padded width of its batch.
+            let width = probe.sequences[order[start]].count - 1
+            let end = min(order.count, start + max(1, batchTokens / max(1, width)))
+            let members = Array(order[start..<end])
+            let batch = TokenBatch.rightPadded(members.map { probe.sequences[$0] }, lossFrom: members.map { probe.scoreFrom[$0] },
+                                               padID: padID)
+            let logProbs = model.targetLogProbabilities(batch)
+            for (row, index) in members.enumerated() {
+                var sum = 0.0, tokens = 0
+                // By the targets, not by NaN: a diverged model's NaN must reach the sum.
+                for i in (row * batch.length)..<((row + 1) * batch.length) where batch.targets[i] >= 0 {
+                    sum -= Double(logProbs[i])
+                    tokens += 1
+                }
+                out[index] = (sum, tokens)
+            }
+            start = end
         }
+        return out
     }
 
     /// The base model's NLL on a probe, which every run of a comparison shares: computed once, then read from the
@@ -45,7 +73,7 @@ public enum Forgetting {
         struct Entry: Codable { var mean: Double; var tokens: Int }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let key = FileDigest.sha256(try encoder.encode(probe) + Data("|\(modelDigest)|\(padID)|nll-v1".utf8))
+        let key = FileDigest.sha256(try encoder.encode(probe) + Data("|\(modelDigest)|\(padID)|nll-v2".utf8))
         let path = (cacheFolder as NSString).appendingPathComponent("base-nll-\(key.prefix(16)).json")
         if let data = FileManager.default.contents(atPath: path), let e = try? JSONDecoder().decode(Entry.self, from: data) {
             return (e.mean, e.tokens)
