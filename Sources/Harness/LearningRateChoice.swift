@@ -13,7 +13,8 @@ public struct LearningRateChoice: Codable, Sendable, Equatable {
     public var selectionData: String?
     public var proxySteps: Int?
     public var candidates: [Candidate]?
-    /// The selected rate is the grid's smallest or largest: the best rate may lie beyond the grid.
+    /// The selected rate is the smallest or largest tried (the grid widened as far as the suite lets it): the best
+    /// rate may lie beyond.
     public var atGridEdge: Bool?
 
     public struct Candidate: Codable, Sendable, Equatable {
@@ -66,4 +67,11 @@ public struct HeldOutLoss: Codable, Sendable, Equatable {
     public var examples: Int
     /// What it was measured on (`the validation split`, or the held-out slice of the training split).
     public var data: String
+
+    public init(mean: Double, tokens: Int, examples: Int, data: String) {
+        self.mean = mean
+        self.tokens = tokens
+        self.examples = examples
+        self.data = data
+    }
 }

@@ -23,5 +23,5 @@ public struct LearningRates: Sendable, Equatable {
     }
 
     /// Three significant digits, so that grid points print, hash and compare as written.
-    static func rounded(_ x: Float) -> Float { Float(String(format: "%.3g", Double(x)))! }
+    public static func rounded(_ x: Float) -> Float { Float(String(format: "%.3g", Double(x)))! }
 }

@@ -65,7 +65,8 @@ struct IndexPage {
         return .group(
             .h3("Learning-rate selection"),
             .p(.class("muted"), .untrusted("Held-out loss after \(steps)-step proxy runs at each method's grid of learning rates, on \(data) — "
-                + "never the reported split. The ringed point of each method is the rate its full runs trained with.")),
+                + "never the reported split. Where the best rate was the grid's largest or smallest, the grid widened past that "
+                + "edge as far as the suite allows. The ringed point of each method is the rate its full runs trained with.")),
             .raw(LearningRateChart.svg(LearningRateChart.series(proxies, labels: labels)))
         )
     }
@@ -92,7 +93,10 @@ struct IndexPage {
             .td(.class("num"), .text(String(format: "%.0f", r.cost.tokensPerSecond))),
             .td(.class("num"), .text("\(r.budget.stepsRun)/\(r.budget.steps)")),
             .td(.class("num"), .text(String(format: "%.3g", r.method.learningRate)),
-                .span(.class("ci"), .text(r.method.learningRateChoice?.by.rawValue ?? "")))
+                .span(.class("ci"), .text(r.method.learningRateChoice?.by.rawValue ?? "")),
+                .if(r.method.learningRateChoice?.atGridEdge == true,
+                    .span(.class("ci"), .attribute(named: "title", value: "the largest or smallest rate tried: a better one may lie beyond"),
+                          .text("at the edge"))))
         )
     }
 }

@@ -45,6 +45,9 @@ public struct SuiteFile {
         public var budgetFraction = 0.25
         /// Held-out examples each proxy run is scored on.
         public var examples = 64
+        /// Grid points a choice may add beyond the grid's edge, one at a time, while the best rate is the largest (or
+        /// smallest) tried: a rate at the edge of what was tried is not a choice.
+        public var widen = 2
         public init() {}
     }
 
@@ -150,7 +153,7 @@ public struct SuiteFile {
             case "evaluation": try Self.section(node, source, "evaluation", allowed: Self.evaluationKeys, into: &base)
             case "run": try Self.section(node, source, "run", allowed: nil, into: &base)
             case "limits": limits = try Self.limits(node, source)
-            case "selection": selection = try Self.selection(node, source)
+            case "selection": selection = try Self.selection(node, source, over: selection)
             case "sweep": sweep = try Self.sweep(node, source)
             default:
                 throw source.error(entry.keyNode, "unknown key '\(key)' (suite keys: \(Self.topKeys.joined(separator: ", ")))")
@@ -233,8 +236,9 @@ public struct SuiteFile {
         return limits
     }
 
-    private static func selection(_ node: Node, _ source: YAMLSource) throws -> Selection {
-        var selection = Selection()
+    /// Keys given override those of the suite this one extends, one by one.
+    private static func selection(_ node: Node, _ source: YAMLSource, over inherited: Selection) throws -> Selection {
+        var selection = inherited
         for e in try source.mapping(node, "selection") {
             switch e.key {
             case "budget_fraction":
@@ -242,7 +246,10 @@ public struct SuiteFile {
                 guard let f = Double(text), f > 0, f <= 1 else { throw source.error(e.value, "selection.budget_fraction must be in (0, 1], got '\(text)'") }
                 selection.budgetFraction = f
             case "examples": selection.examples = try source.integer(e.value, "selection.examples", atLeast: 1)
-            default: throw source.error(e.keyNode, "selection: unknown key '\(e.key)' (selection keys: budget_fraction, examples)")
+            case "widen":
+                selection.widen = try source.integer(e.value, "selection.widen", atLeast: 0)
+                guard selection.widen <= 4 else { throw source.error(e.value, "selection.widen must be at most 4 (two decades past the grid), got \(selection.widen)") }
+            default: throw source.error(e.keyNode, "selection: unknown key '\(e.key)' (selection keys: budget_fraction, examples, widen)")
             }
         }
         return selection

@@ -10,8 +10,10 @@ public struct SuiteRun: Sendable {
     public var label: String
     public var sweepPoint: [String: String]
     public var runID: String
-    /// For a run whose learning rate is selected: the run ids of its proxy runs, in grid order.
+    /// For a run whose learning rate is selected: the run ids of its proxy runs, in grid order, and of those past
+    /// each edge of the grid (nearest first), run only when the choice reaches that edge.
     public var proxies: [String] = []
+    public var widening: (below: [String], above: [String]) = ([], [])
 
     /// A learning-rate proxy run rather than a result of the comparison.
     public var isSelectionRun: Bool { spec.isSelectionRun }
@@ -28,11 +30,13 @@ public struct SuiteRun: Sendable {
 public struct SuitePlan {
     public let file: SuiteFile
     public let runs: [SuiteRun]
+    /// The proxy runs past the grids' edges: not part of the plan until a choice reaches an edge.
+    public let widening: [SuiteRun]
     private let byID: [String: SuiteRun]
 
     public init(file: SuiteFile) throws {
         self.file = file
-        var runs: [SuiteRun] = [], proxies: [SuiteRun] = []
+        var runs: [SuiteRun] = [], proxies: [SuiteRun] = [], widening: [SuiteRun] = []
         var seen: [String: String] = [:]
         var proxyIDs = Set<String>()
         let points = Self.sweepPoints(file.sweep)
@@ -60,15 +64,22 @@ public struct SuitePlan {
                         seen[spec.runID] = where_
                         var run = SuiteRun(spec: spec, label: method.label, sweepPoint: Dictionary(uniqueKeysWithValues: point), runID: spec.runID)
                         if spec.learningRate == .select {
-                            let specs: [RunSpec]
-                            do { specs = try LearningRateSelection.proxies(of: spec, settings: file.selection, seed: file.seeds[0]) } catch {
+                            let specs: [RunSpec], past: (below: [RunSpec], above: [RunSpec])
+                            do {
+                                specs = try LearningRateSelection.proxies(of: spec, settings: file.selection, seed: file.seeds[0])
+                                past = try LearningRateSelection.widening(of: spec, settings: file.selection, seed: file.seeds[0])
+                            } catch {
                                 throw RunError("\(file.path): \(where_): \(error)")
                             }
-                            for proxy in specs where !proxyIDs.contains(proxy.runID) {
-                                proxyIDs.insert(proxy.runID)
-                                proxies.append(SuiteRun(spec: proxy, label: method.label, sweepPoint: run.sweepPoint, runID: proxy.runID))
+                            func add(_ specs: [RunSpec], to list: inout [SuiteRun]) {
+                                for proxy in specs where proxyIDs.insert(proxy.runID).inserted {
+                                    list.append(SuiteRun(spec: proxy, label: method.label, sweepPoint: run.sweepPoint, runID: proxy.runID))
+                                }
                             }
+                            add(specs, to: &proxies)
+                            add(past.below + past.above, to: &widening)
                             run.proxies = specs.map(\.runID)
+                            run.widening = (past.below.map(\.runID), past.above.map(\.runID))
                         }
                         runs.append(run)
                     }
@@ -76,7 +87,8 @@ public struct SuitePlan {
             }
         }
         self.runs = proxies + runs
-        byID = Dictionary(uniqueKeysWithValues: self.runs.map { ($0.runID, $0) })
+        self.widening = widening
+        byID = Dictionary(uniqueKeysWithValues: (self.runs + widening).map { ($0.runID, $0) })
     }
 
     /// The runs of the comparison, without the learning-rate proxy runs.

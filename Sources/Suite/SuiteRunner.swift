@@ -140,21 +140,30 @@ public final class SuiteRunner {
         return .ran
     }
 
-    /// The learning rate a run's proxies select, once every proxy has a record: this process runs the proxies nobody
-    /// holds and waits for those another process (a shard, a suite on the same folder) is running.
+    /// The learning rate a run's proxies select, once every proxy it needs has a record (the grid's, then those past
+    /// an edge the choice reaches): this process runs the proxies nobody holds and waits for those another process
+    /// (a shard, a suite on the same folder) is running.
     private func selection(for run: SuiteRun, position: Int, of count: Int, _ progress: inout Progress) throws -> Result<LearningRateChoice, RunError> {
-        let proxies = run.proxies.compactMap(plan.run)
+        let all = (run.proxies + run.widening.below + run.widening.above).compactMap(plan.run)
         var said: String?
+        var retried = Set<String>()
         while true {
+            var records = Dictionary(uniqueKeysWithValues: all.compactMap { p in (try? RunFiles.readResult(folder: folder(p))).map { (p.runID, $0) } })
+            // A failed proxy is final, unless failures are retried: then once more by this process.
+            if options.retryFailed { records = records.filter { $0.value.status != .failed || retried.contains($0.key) } }
+            let needed: [SuiteRun]
+            switch LearningRateSelection.resolve(run, plan: plan, records: records) {
+            case .chosen(let choice): return .success(choice)
+            case .failed(let error): return .failure(error)
+            case .needs(let proxies): needed = proxies
+            }
             var heldBy: Claim?
-            for proxy in proxies {
+            for proxy in needed {
+                retried.insert(proxy.runID)
                 if case let .heldBy(holder) = try attempt(proxy, position: position, of: count, &progress) { heldBy = holder }
                 if let signal = Interruption.signal { throw Interrupted(exitCode: 128 + signal) }
             }
-            guard let heldBy else {
-                let records = Dictionary(uniqueKeysWithValues: proxies.compactMap { p in (try? RunFiles.readResult(folder: folder(p))).map { (p.runID, $0) } })
-                return LearningRateSelection.choose(spec: run.spec, proxies: proxies, records: records)
-            }
+            guard let heldBy else { continue }
             let reason = "waiting for its learning-rate proxy runs (one held by \(heldBy.host):\(heldBy.pid))"
             if reason != said { options.onEvent(.skipped(run, reason: reason)) }
             said = reason
@@ -261,7 +270,7 @@ public final class SuiteRunner {
 
     /// The report of the suite's runs (all shards'), not of whatever else the folder holds.
     public func writeReport(to folder: String) throws -> String {
-        let labels = Dictionary(uniqueKeysWithValues: plan.runs.map { ($0.runID, $0.label) })
+        let labels = Dictionary(uniqueKeysWithValues: (plan.runs + plan.widening).map { ($0.runID, $0.label) })
         return try ReportWriter(runsFolder: options.outFolder, outFolder: folder, only: Set(labels.keys), labels: labels).write()
     }
 

@@ -16,9 +16,14 @@ public struct SuiteState {
 
     public let rows: [Row]
 
+    /// The plan's runs (or `runs`), and the proxy runs past a grid's edge that a choice has reached (they have a
+    /// folder or a claim).
     public init(plan: SuitePlan, outFolder: String, runs: [SuiteRun]? = nil) {
         let claims = ClaimStore(outFolder: outFolder)
-        rows = (runs ?? plan.runs).map { run in
+        let reached = runs == nil ? plan.widening.filter { run in
+            FileManager.default.fileExists(atPath: (outFolder as NSString).appendingPathComponent(run.runID)) || claims.read(run.runID) != nil
+        } : []
+        rows = ((runs ?? plan.runs) + reached).map { run in
             let result = try? RunFiles.readResult(folder: (outFolder as NSString).appendingPathComponent(run.runID))
             let claim = claims.read(run.runID)
             let live = claim.map { claims.isLive($0) } ?? false

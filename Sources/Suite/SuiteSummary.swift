@@ -78,11 +78,15 @@ public struct SuiteSummary: Codable {
         public var task: String
         public var method: String
         public var sweep: [String: String]
-        /// The selected rate, once every proxy run has a record.
+        /// The selected rate, once every proxy run it needs has a record.
         public var chosen: Float?
-        /// Whether it is the grid's smallest or largest rate (the best may lie beyond the grid).
+        /// Whether it is the smallest or largest rate tried, the grid widened as far as the suite lets it (the best
+        /// may lie beyond).
         public var atGridEdge: Bool?
+        /// Every rate tried: the grid's, then those past an edge, in rate order.
         public var candidates: [LearningRateChoice.Candidate]
+        /// Rates tried past the grid's edges.
+        public var widened: Int?
         public var data: String?
         public var proxySteps: Int
     }
@@ -108,13 +112,13 @@ public struct SuiteSummary: Codable {
         for (task, method, point) in Self.groupKeys(plan) {
             let rows = state.rows.filter { $0.run.spec.task == task && $0.run.label == method.label && $0.run.sweepPoint == point && !$0.run.isSelectionRun }
             if let selecting = rows.first(where: { !$0.run.proxies.isEmpty })?.run {
-                let proxies = selecting.proxies.compactMap(plan.run)
-                let choice = try? LearningRateSelection.choose(spec: selecting.spec, proxies: proxies, records: records).get()
-                let complete = proxies.allSatisfy { records[$0.runID].map { $0.status != .running && $0.status != .interrupted } ?? false }
+                let past = (selecting.widening.below + selecting.widening.above).compactMap(plan.run).filter { records[$0.runID] != nil }
+                let proxies = (selecting.proxies.compactMap(plan.run) + past).sorted { ($0.spec.learningRate?.fixed ?? 0) < ($1.spec.learningRate?.fixed ?? 0) }
+                var choice: LearningRateChoice?
+                if case let .chosen(c) = LearningRateSelection.resolve(selecting, plan: plan, records: records) { choice = c }
                 selection.append(SelectionEntry(
-                    task: task, method: method.label, sweep: point, chosen: complete ? choice?.value : nil,
-                    atGridEdge: complete ? choice?.atGridEdge : nil,
-                    candidates: LearningRateSelection.candidates(proxies, records: records),
+                    task: task, method: method.label, sweep: point, chosen: choice?.value, atGridEdge: choice?.atGridEdge,
+                    candidates: LearningRateSelection.candidates(proxies, records: records), widened: past.count,
                     data: proxies.compactMap { records[$0.runID]?.heldOutLoss?.data }.first, proxySteps: proxies.first?.spec.steps ?? 0))
             }
             let done = rows.filter { $0.state == .done }.compactMap(\.result)

@@ -260,7 +260,12 @@ final class SuiteCLITests: XCTestCase {
         let records = results(out)
         let proxies = records.filter { ($0.value["spec"] as? [String: Any])?["eval_split"] as? String == "selection" }
         let finals = records.filter { ($0.value["spec"] as? [String: Any])?["eval_split"] as? String == "test" }
-        XCTAssertEqual(proxies.count, 10)
+        let summary = try cli.json(String(contentsOfFile: out + "/suite.json", encoding: .utf8))
+        let selection = try XCTUnwrap(summary["selection"] as? [[String: Any]])
+        XCTAssertEqual(selection.count, 2)
+        // The grid's 5 points per method, and those past an edge the choice reached (at most 2 by default).
+        let widened = Dictionary(uniqueKeysWithValues: selection.map { ($0["method"] as! String, $0["widened"] as? Int ?? 0) })
+        XCTAssertEqual(proxies.count, 10 + widened.values.reduce(0, +))
         XCTAssertEqual(finals.count, 4)
         let testFile = repositoryRoot.appendingPathComponent("tasks/data/gsm8k/test.jsonl").path
         for (id, proxy) in proxies {
@@ -277,7 +282,13 @@ final class SuiteCLITests: XCTestCase {
             let choice = try XCTUnwrap(method["learningRateChoice"] as? [String: Any], id)
             XCTAssertEqual(choice["by"] as? String, "selection")
             let candidates = try XCTUnwrap(choice["candidates"] as? [[String: Any]])
-            XCTAssertEqual(candidates.count, 5)
+            let name = (run["spec"] as! [String: Any])["method"] as! String
+            XCTAssertEqual(candidates.count, 5 + widened[name]!)
+            let rates = candidates.map { $0["learningRate"] as! Double }
+            // Widened only while the best was the edge of what was tried; at the edge only when widening ran out.
+            let value = choice["value"] as! Double
+            if choice["atGridEdge"] as? Bool == true { XCTAssertEqual(widened[name], 2, id) }
+            else { XCTAssertTrue(rates.min()! < value && value < rates.max()!, id) }
             // The winner is the candidate whose proxy's own record has the lowest held-out loss.
             let losses = candidates.map { c -> (Double, Double) in
                 let proxy = proxies[c["runID"] as! String]!
@@ -287,7 +298,6 @@ final class SuiteCLITests: XCTestCase {
             XCTAssertEqual(choice["value"] as? Double ?? 0, best, accuracy: best * 1e-6)
             XCTAssertEqual(method["learningRate"] as? Double ?? 0, best, accuracy: best * 1e-6)
             XCTAssertEqual((run["lossCurve"] as? [[String: Any]])?.map { $0["learningRate"] as? Double ?? 0 }.max() ?? 0, best, accuracy: best * 1e-6)
-            let name = (run["spec"] as! [String: Any])["method"] as! String
             if let other = chosen[name] { XCTAssertEqual(other, best, "every seed trains at the rate selected once") }
             chosen[name] = best
         }
@@ -307,9 +317,6 @@ final class SuiteCLITests: XCTestCase {
             XCTAssertEqual((a.value["forgetting"] as? [[String: Any]])?.map { $0["probe"] as! String },
                            (b.value["forgetting"] as? [[String: Any]])?.map { $0["probe"] as! String })
         }
-        let summary = try cli.json(String(contentsOfFile: out + "/suite.json", encoding: .utf8))
-        let selection = try XCTUnwrap(summary["selection"] as? [[String: Any]])
-        XCTAssertEqual(selection.count, 2)
         for entry in selection { XCTAssertEqual(entry["chosen"] as? Double ?? 0, chosen[entry["method"] as! String]!, accuracy: 1e-9) }
         let comparison = try XCTUnwrap(summary["comparison"] as? [String: Any])
         let tests = try XCTUnwrap((comparison["tasks"] as? [[String: Any]])?.first?["tests"] as? [[String: Any]])
@@ -348,7 +355,8 @@ final class SuiteCLITests: XCTestCase {
         let failed = results(broken).values.filter { ($0["spec"] as! [String: Any])["method"] as? String == "lora" && ($0["spec"] as! [String: Any])["eval_split"] as? String == "test" }
         XCTAssertEqual(failed.count, 2)
         for run in failed { XCTAssertTrue((run["error"] as? String ?? "").hasPrefix("learning-rate selection: no proxy run completed"), "\(run["error"] ?? "")") }
-        XCTAssertEqual(results(broken).values.filter { $0["status"] as? String == "completed" }.count, 7, "ia3's 5 proxies and 2 runs")
+        XCTAssertEqual(results(broken).values.filter { $0["status"] as? String == "completed" }.count, 7 + widened["ia3"]!,
+                       "ia3's proxies and 2 runs")
     }
 
     func testASetupErrorStopsTheSuiteAtOnceWithOneLine() throws {

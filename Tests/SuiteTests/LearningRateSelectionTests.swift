@@ -69,6 +69,88 @@ final class LearningRateSelectionTests: XCTestCase {
         XCTAssertEqual(Set(proxies.map(\.runID)).count, 5)
     }
 
+    /// A plan of one selecting run (two seeds) whose grid may widen `widen` points past each edge.
+    func selectingPlan(widen: Int) throws -> (SuitePlan, SuiteRun) {
+        var file = SuiteFile(name: "t", tasks: ["e2e"], methods: [("lora", "lora", .init())],
+                             base: .init(values: [("steps", "8"), ("learning_rate", "select")]), seeds: [0, 1])
+        file.selection.widen = widen
+        let plan = try SuitePlan(file: file)
+        return (plan, try XCTUnwrap(plan.comparisonRuns.first))
+    }
+
+    /// Records for the proxies: held-out loss as a function of the rate (nil: the proxy diverged).
+    func record(_ run: SuiteRun, _ loss: (Float) -> Double?) -> RunResult {
+        let rate = run.spec.learningRate!.fixed!
+        var r = RunResult.unstarted(run.spec, status: loss(rate) == nil ? .diverged : .completed)
+        r.heldOutLoss = loss(rate).map { HeldOutLoss(mean: $0, tokens: 10, examples: 2, data: "d") }
+        return r
+    }
+
+    /// Resolves as the runner does: run what is needed (here: record it), until a choice is made.
+    func resolveFully(_ plan: SuitePlan, _ run: SuiteRun, _ loss: (Float) -> Double?) -> (LearningRateChoice?, ran: [Float]) {
+        var records: [String: RunResult] = [:], ran: [Float] = []
+        for _ in 0..<20 {
+            switch LearningRateSelection.resolve(run, plan: plan, records: records) {
+            case .chosen(let c): return (c, ran)
+            case .failed: return (nil, ran)
+            case .needs(let proxies):
+                for p in proxies { records[p.runID] = record(p, loss); ran.append(p.spec.learningRate!.fixed!) }
+            }
+        }
+        XCTFail("selection did not settle")
+        return (nil, ran)
+    }
+
+    func testTheGridWidensWhileTheBestRateIsAtItsEdge() throws {
+        let (plan, run) = try selectingPlan(widen: 2)
+        let grid = LoRA.learningRates.grid  // 2e-5 … 2e-3
+        XCTAssertEqual(plan.runs.filter(\.isSelectionRun).count, 5, "the grid is the plan; the points past it are not")
+        XCTAssertEqual(plan.widening.map { $0.spec.learningRate!.fixed! }.sorted(), [2e-6, 6.32e-6, 6.32e-3, 2e-2])
+        XCTAssertEqual(Set(plan.comparisonRuns.map { $0.widening.above }).count, 1, "every seed shares the widening")
+
+        // Lower is better all the way up: both points above the grid are tried, and the choice is still at the edge.
+        var (choice, ran) = resolveFully(plan, run) { Double(-log($0)) }
+        XCTAssertEqual(ran, grid + [6.32e-3, 2e-2])
+        XCTAssertEqual(choice?.value, 2e-2)
+        XCTAssertEqual(choice?.atGridEdge, true)
+        XCTAssertEqual(choice?.candidates?.count, 7)
+
+        // The best just past the top: one point further shows it is a minimum.
+        (choice, ran) = resolveFully(plan, run) { Double(abs(log($0 / 6.32e-3))) }
+        XCTAssertEqual(ran, grid + [6.32e-3, 2e-2])
+        XCTAssertEqual(choice?.value, 6.32e-3)
+        XCTAssertEqual(choice?.atGridEdge, false)
+
+        // Best inside the grid: nothing more is run.
+        (choice, ran) = resolveFully(plan, run) { Double(abs(log($0 / 2e-4))) }
+        XCTAssertEqual(ran, grid)
+        XCTAssertEqual(choice?.value, 2e-4)
+
+        // Best at the bottom: widened downwards.
+        (choice, ran) = resolveFully(plan, run) { Double(log($0)) }
+        XCTAssertEqual(ran, grid + [6.32e-6, 2e-6])
+        XCTAssertEqual(choice?.value, 2e-6)
+
+        // The next rate up diverges: the grid's top is bounded, and chosen.
+        (choice, ran) = resolveFully(plan, run) { $0 > 3e-3 ? nil : Double(-log($0)) }
+        XCTAssertEqual(ran, grid + [6.32e-3])
+        XCTAssertEqual(choice?.value, 2e-3)
+        XCTAssertEqual(choice?.atGridEdge, false)
+
+        // No widening: the grid alone, and the edge said.
+        let (fixedPlan, fixedRun) = try selectingPlan(widen: 0)
+        XCTAssertTrue(fixedPlan.widening.isEmpty)
+        (choice, ran) = resolveFully(fixedPlan, fixedRun) { Double(-log($0)) }
+        XCTAssertEqual(ran, grid)
+        XCTAssertEqual(choice?.value, 2e-3)
+        XCTAssertEqual(choice?.atGridEdge, true)
+
+        // Every proxy diverged: no choice, and nothing past the grid is tried.
+        (choice, ran) = resolveFully(plan, run) { _ in nil }
+        XCTAssertNil(choice)
+        XCTAssertEqual(ran, grid)
+    }
+
     /// The shipped tasks: selection never reads the split that is reported, nor (on either the shipped or the
     /// official data) a file that is the reported split's file; a hold-out is disjoint from what runs train on.
     func testSelectionNeverReadsTheReportedSplit() throws {

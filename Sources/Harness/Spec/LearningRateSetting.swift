@@ -9,6 +9,12 @@ public enum LearningRateSetting: SpecValue, Equatable, Sendable, CustomStringCon
 
     public static var valueName: String { "a number or select" }
 
+    /// The rate, when one is given.
+    public var fixed: Float? {
+        if case .value(let v) = self { return v }
+        return nil
+    }
+
     public static func parse(_ text: String, key: String) throws -> LearningRateSetting {
         let t = text.trimmingCharacters(in: .whitespaces)
         if t == "select" { return .select }
