@@ -6,6 +6,7 @@ import Plot
 struct IndexPage {
     let runs: [ReportWriter.LoadedRun]
     var labels: [String: String] = [:]
+    var grids: [SweepGrid] = []
 
     func render() -> String {
         // Learning-rate proxy runs are not results of the comparison; they draw the sensitivity chart of their task.
@@ -23,7 +24,9 @@ struct IndexPage {
                 .forEach(tasks) { task in
                     .group(
                         table(task: task, results: results.filter { $0.spec.task == task }.sorted { (labels[$0.runID] ?? $0.spec.method, $0.spec.seed, $0.runID) < (labels[$1.runID] ?? $1.spec.method, $1.spec.seed, $1.runID) }),
-                        selection(task: task, proxies: proxies.filter { $0.spec.task == task })
+                        selection(task: task, proxies: proxies.filter { $0.spec.task == task }),
+                        .if(grids.contains { $0.task == task }, .h3("Sweeps")),
+                        .forEach(grids.filter { $0.task == task }) { $0.render() }
                     )
                 },
                 .if(!unreadable.isEmpty, .group(

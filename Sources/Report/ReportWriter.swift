@@ -11,12 +11,15 @@ public struct ReportWriter {
     public let only: Set<String>?
     /// A name per run id to show instead of the method's (a suite's method entry, such as a variant's name).
     public let labels: [String: String]
+    /// A suite's sweeps, one grid per task × method entry × measure.
+    public let grids: [SweepGrid]
 
-    public init(runsFolder: String, outFolder: String, only: Set<String>? = nil, labels: [String: String] = [:]) {
+    public init(runsFolder: String, outFolder: String, only: Set<String>? = nil, labels: [String: String] = [:], grids: [SweepGrid] = []) {
         self.runsFolder = runsFolder
         self.outFolder = outFolder
         self.only = only
         self.labels = labels
+        self.grids = grids
     }
 
     /// A run's files as the report reads them; `problem` says why a folder could not be read.
@@ -64,7 +67,7 @@ public struct ReportWriter {
             try save(page, (pages as NSString).appendingPathComponent(RunPage.fileName(result.runID)))
         }
         let index = (outFolder as NSString).appendingPathComponent("index.html")
-        try save(IndexPage(runs: runs, labels: labels).render(), index)
+        try save(IndexPage(runs: runs, labels: labels, grids: grids).render(), index)
         return index
     }
 

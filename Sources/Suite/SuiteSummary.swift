@@ -198,6 +198,12 @@ public struct SuiteSummary: Codable {
 
     /// Writes `<out>/suite.json` atomically; returns its path.
     @discardableResult
+    /// A `suite.json` as written.
+    public static func read(_ path: String) throws -> SuiteSummary {
+        guard let data = FileManager.default.contents(atPath: path) else { throw RunError("\(path): cannot read") }
+        do { return try JSONDecoder().decode(SuiteSummary.self, from: data) } catch { throw RunError("\(path): not a suite.json (\(error))") }
+    }
+
     public func write(outFolder: String) throws -> String {
         let path = (outFolder as NSString).appendingPathComponent("suite.json")
         try RunFiles.write(try RunFiles.encoder().encode(self) + Data("\n".utf8), to: path)
