@@ -13,7 +13,7 @@ struct SuiteCommand: ParsableCommand {
 
 /// The suite file and its folder, shared by the suite commands.
 struct SuiteLocation: ParsableArguments {
-    @Argument(help: "A suite file, or the name of a shipped one (smoke, quick, overnight).") var file: String
+    @Argument(help: "A suite file, or the name of a shipped one (smoke, quick, quick-select, overnight, rank-vs-data, curves).") var file: String
     @Option(help: "The suite's folder of runs (default: runs/<suite name>).") var out: String?
     @OptionGroup var home: HomeOptions
 
