@@ -28,6 +28,9 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // The records runs and suites write and read (run spec, result.json, predictions, suite.json) and the file
+        // helpers they are written with; no numerics, so that the report depends on nothing else.
+        .target(name: "Results", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Float32 buffers, parameters, sgemm, the layer kernels (forward and backward), seeded RNG, CPU facts.
         .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: numericFlags),
         // The LLaMA-family decoder: config, wrappable linears, extension points, forward and backward.
@@ -35,41 +38,41 @@ let package = Package(
         // Byte-level BPE: pre-tokenizers, merges, special tokens, chat templates.
         .target(name: "Tokenizer", swiftSettings: numericFlags),
         // Reading models: GGUF (with dequantization) and Hugging Face safetensors folders, onto the decoder.
-        .target(name: "Checkpoints", dependencies: ["Engine", "Model", "Tokenizer"], swiftSettings: numericFlags),
+        .target(name: "Checkpoints", dependencies: ["Engine", "Model", "Tokenizer", "Results"], swiftSettings: numericFlags),
         // PEFT methods, one folder each behind one protocol, and the registry the CLI reads.
-        .target(name: "Methods", dependencies: ["Engine", "Model", "Checkpoints"], swiftSettings: numericFlags),
+        .target(name: "Methods", dependencies: ["Engine", "Model", "Checkpoints", "Results"], swiftSettings: numericFlags),
         // Text metrics matching their reference implementations, with signatures of their settings.
         // zlib, for the METEOR resources (a jar and a gzip file).
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Metrics", dependencies: ["Engine", "CZlib"], swiftSettings: numericFlags),
+        .target(name: "Metrics", dependencies: ["Engine", "CZlib", "Results"], swiftSettings: numericFlags),
         // AdamW, gradient clipping and accumulation, learning-rate schedules, the training step.
         .target(name: "Training", dependencies: ["Engine", "Model"], swiftSettings: numericFlags),
         // Task files in their official formats (E2E CSV, WebNLG XML, GSM8K JSONL, CoQA JSON), task definitions,
         // the shipped synthetic data's generator and the downloader of the official files.
         .target(name: "Tasks", dependencies: [
-            "Engine", "Metrics",
+            "Engine", "Metrics", "Results",
             .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // One method on one task under a fixed budget: training, evaluation, calibration, forgetting, cost, result files.
         .target(name: "Harness", dependencies: [
-            "Engine", "Model", "Tokenizer", "Checkpoints", "Methods", "Metrics", "Training", "Tasks",
+            "Engine", "Model", "Tokenizer", "Checkpoints", "Methods", "Metrics", "Training", "Tasks", "Results",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: numericFlags),
-        // The static HTML report: an index of runs per task and a page per run.
-        .target(name: "Report", dependencies: ["Harness", "Metrics", .product(name: "Plot", package: "Plot")]),
+        // The static HTML report, from the records alone.
+        .target(name: "Report", dependencies: ["Results", .product(name: "Plot", package: "Plot")]),
         // prctl(PR_SET_PDEATHSIG), which Swift cannot call directly (it is variadic): a run's process dies with its suite.
         .systemLibrary(name: "CProcessControl"),
         // Suites: files of tasks × methods × seeds, runs in child processes under limits, claims, shards, summaries,
         // estimates, Slurm job arrays.
         .target(name: "Suite", dependencies: [
-            "Harness", "Methods", "Tasks", "Checkpoints", "Report", .product(name: "Yams", package: "Yams"),
+            "Harness", "Methods", "Tasks", "Checkpoints", "Report", "Results", .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(
             name: "peftbench",
             dependencies: [
                 "Engine", "Model", "Training", "Tokenizer", "Checkpoints", "Methods", "Metrics", "Tasks", "Harness", "Report",
-                "Suite", "CProcessControl",
+                "Suite", "Results", "CProcessControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: numericFlags
@@ -79,9 +82,9 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Engine", "Model", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Engine", "Model", "Training", "TestSupport"]),
         .testTarget(name: "MethodTests", dependencies: ["Engine", "Model", "Methods", "Training", "Checkpoints", "TestSupport"]),
-        .testTarget(name: "TaskTests", dependencies: ["Tasks", "Engine", "TestSupport"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Tasks", "TestSupport"], exclude: ["reference"]),
-        .testTarget(name: "SuiteTests", dependencies: ["Suite", "Harness", "Metrics", "Methods", "Tasks", "Engine", "Model", "TestSupport"]),
+        .testTarget(name: "TaskTests", dependencies: ["Tasks", "Engine", "Results", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Tasks", "Results", "TestSupport"], exclude: ["reference"]),
+        .testTarget(name: "SuiteTests", dependencies: ["Suite", "Harness", "Metrics", "Methods", "Tasks", "Engine", "Model", "Results", "Report", "TestSupport"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Engine", "Model", "Checkpoints"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Checkpoints"]),
         // The real model against the reference implementation's numbers (needs scripts/fetch-model.sh first).

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import Results
 #endif
 
 /// Writes F32 tensors as a `.safetensors` file, atomically: the bytes go to a temporary file beside the target,
@@ -29,22 +30,4 @@ public enum SafetensorsWriter {
     }
 }
 
-/// Whole-file writes through a temporary file and a rename.
-public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
-        do {
-            try data.write(to: temporary)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CheckpointLoader.Failure("\(path): cannot write (\(error.localizedDescription))")
-        }
-        // rename(2) replaces the target in one step.
-        guard rename(temporary.path, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw CheckpointLoader.Failure("\(path): cannot write (\(reason))")
-        }
-    }
-}
+

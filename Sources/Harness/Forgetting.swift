@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Results
 import Tasks
 import Tokenizer
 
@@ -17,14 +18,6 @@ public struct ProbeSet: Codable, Sendable, Equatable {
         self.sequences = sequences
         self.scoreFrom = scoreFrom
     }
-}
-
-public struct ForgettingResult: Codable, Sendable, Equatable {
-    public var probe: String
-    public var baseNLL: Double
-    public var tunedNLL: Double
-    public var delta: Double
-    public var tokens: Int
 }
 
 public enum Forgetting {

@@ -1,17 +1,6 @@
 import Foundation
 import Metrics
-
-/// A corpus-level score with its bootstrap 95% interval and the signature of its settings.
-public struct MetricResult: Codable, Sendable, Equatable {
-    public var name: String
-    public var score: Double
-    public var ci95: [Double]
-    public var signature: String
-    /// The reference tool's scale (`0-1`, `0-100`, …), which the score is on.
-    public var scale: String
-    /// The tool whose numbers the metric equals (absent in results written before it was recorded).
-    public var reference: String?
-}
+import Results
 
 /// The metrics a task definition names, computed through the metric registry over predictions; per-example scores
 /// go into the predictions under the metric's name.

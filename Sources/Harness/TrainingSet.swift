@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Model
+import Results
 import Tasks
 
 /// The tokenized training split and the order it is visited in. The order is a seeded shuffle of the training

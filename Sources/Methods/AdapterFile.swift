@@ -2,6 +2,7 @@ import Checkpoints
 import Engine
 import Foundation
 import Model
+import Results
 
 /// A trained method saved as PEFT saves adapters: `adapter_model.safetensors` (every parameter the method added, F32) and
 /// `adapter_config.json` (the method and every option), in one folder. An AdaLoRA adapter whose ranks have been cut

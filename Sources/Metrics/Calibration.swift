@@ -1,43 +1,17 @@
 import Foundation
+import Results
 
-/// Calibration of confidences against correctness (Guo et al., 2017; Naeini et al., 2015).
-public struct Calibration: Sendable, Codable, Equatable {
-    public struct Bin: Sendable, Codable, Equatable {
-        public var lower: Double
-        public var upper: Double
-        public var count: Int
-        public var meanConfidence: Double
-        public var accuracy: Double
-    }
-
-    /// Expected calibration error over 15 equal-width bins, (lower, upper] with 0 in the first.
-    public var ece: Double
-    /// The same over 10 bins holding equal numbers of predictions (sorted by confidence).
-    public var eceEqualMass: Double
-    /// Largest |accuracy − confidence| over the non-empty equal-width bins.
-    public var mce: Double
-    /// Mean squared difference between confidence and correctness.
-    public var brier: Double
-    /// Probability that a correct prediction is more confident than a wrong one (ties ½); nil with one class only.
-    public var auroc: Double?
-    /// Accuracy of the most confident 10% and 50% of predictions.
-    public var selectiveAccuracy10: Double
-    public var selectiveAccuracy50: Double
-    public var accuracy: Double
-    public var meanConfidence: Double
-    public var count: Int
-    /// Reliability diagram: the equal-width bins.
-    public var bins: [Bin]
-
+extension Calibration {
+    /// Calibration over 15 equal-width bins (and 10 equal-mass ones for `eceEqualMass`).
     public init(confidences: [Double], correct: [Bool], equalWidthBins: Int = 15, equalMassBins: Int = 10) {
         precondition(confidences.count == correct.count, "one correctness per confidence")
         let n = confidences.count
-        count = n
+        let count = n
         let c = confidences.map { min(1, max(0, $0)) }
         let y = correct.map { $0 ? 1.0 : 0.0 }
-        accuracy = n > 0 ? y.reduce(0, +) / Double(n) : 0
-        meanConfidence = n > 0 ? c.reduce(0, +) / Double(n) : 0
-        brier = n > 0 ? zip(c, y).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(n) : 0
+        let accuracy = n > 0 ? y.reduce(0, +) / Double(n) : 0
+        let meanConfidence = n > 0 ? c.reduce(0, +) / Double(n) : 0
+        let brier = n > 0 ? zip(c, y).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(n) : 0
 
         var bins: [Bin] = []
         for b in 0..<equalWidthBins {
@@ -47,9 +21,8 @@ public struct Calibration: Sendable, Codable, Equatable {
             let acc = members.isEmpty ? 0 : members.reduce(0) { $0 + y[$1] } / Double(members.count)
             bins.append(Bin(lower: lo, upper: hi, count: members.count, meanConfidence: conf, accuracy: acc))
         }
-        self.bins = bins
-        ece = n > 0 ? bins.reduce(0) { $0 + Double($1.count) / Double(n) * abs($1.accuracy - $1.meanConfidence) } : 0
-        mce = bins.filter { $0.count > 0 }.map { abs($0.accuracy - $0.meanConfidence) }.max() ?? 0
+        let ece = n > 0 ? bins.reduce(0) { $0 + Double($1.count) / Double(n) * abs($1.accuracy - $1.meanConfidence) } : 0
+        let mce = bins.filter { $0.count > 0 }.map { abs($0.accuracy - $0.meanConfidence) }.max() ?? 0
 
         // Equal mass: sorted by confidence, split as numpy.array_split does (the first n mod k groups one larger).
         let order = c.indices.sorted { c[$0] < c[$1] || (c[$0] == c[$1] && $0 < $1) }
@@ -62,10 +35,11 @@ public struct Calibration: Sendable, Codable, Equatable {
             let conf = group.reduce(0) { $0 + c[$1] } / Double(size), acc = group.reduce(0) { $0 + y[$1] } / Double(size)
             massECE += Double(size) / Double(n) * abs(acc - conf)
         }
-        eceEqualMass = massECE
+        let eceEqualMass = massECE
 
         // AUROC by ranks (Mann–Whitney U with average ranks for ties).
         let positives = y.reduce(0, +), negatives = Double(n) - positives
+        var auroc: Double?
         if positives > 0 && negatives > 0 {
             var rankSum = 0.0, i = 0
             while i < n {
@@ -76,8 +50,6 @@ public struct Calibration: Sendable, Codable, Equatable {
                 i = j + 1
             }
             auroc = (rankSum - positives * (positives + 1) / 2) / (positives * negatives)
-        } else {
-            auroc = nil
         }
 
         func selective(_ coverage: Double) -> Double {
@@ -86,7 +58,10 @@ public struct Calibration: Sendable, Codable, Equatable {
             let top = order.reversed().prefix(keep)
             return top.reduce(0) { $0 + y[$1] } / Double(keep)
         }
-        selectiveAccuracy10 = selective(0.1)
-        selectiveAccuracy50 = selective(0.5)
+        let selectiveAccuracy10 = selective(0.1)
+        let selectiveAccuracy50 = selective(0.5)
+        self.init(ece: ece, eceEqualMass: eceEqualMass, mce: mce, brier: brier, auroc: auroc,
+                  selectiveAccuracy10: selectiveAccuracy10, selectiveAccuracy50: selectiveAccuracy50, accuracy: accuracy,
+                  meanConfidence: meanConfidence, count: count, bins: bins)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import Results
 
 /// How figures read in the report.
 enum Formatting {

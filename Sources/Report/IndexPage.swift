@@ -1,6 +1,6 @@
 import Foundation
-import Harness
 import Plot
+import Results
 
 /// `index.html`: one table per task, a row per run, sorted by method.
 struct IndexPage {

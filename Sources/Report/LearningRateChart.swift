@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import Results
 
 /// Learning-rate sensitivity from a suite's selection runs: held-out loss against learning rate (log axis), one line
 /// per method, the selected rate of each ringed. Method names are escaped; everything else is numbers.

@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import Results
 
 /// The loss curve as an inline SVG polyline. Built from numbers only, so nothing in it needs escaping.
 enum LossCurve {

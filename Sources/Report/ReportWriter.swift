@@ -1,6 +1,5 @@
-import Checkpoints
 import Foundation
-import Harness
+import Results
 
 /// Writes the static report: `index.html` (a table per task, a row per run) and `runs/<run id>.html` (one page per
 /// run). No server, no external assets. New pages join by adding a `ReportPage` and writing it here.

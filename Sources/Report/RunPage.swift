@@ -1,7 +1,6 @@
 import Foundation
-import Harness
-import Metrics
 import Plot
+import Results
 
 /// `runs/<run id>.html`: a run's configuration, budget, data, model and environment, its loss curve, metrics with
 /// their signatures, calibration, forgetting, cost, and a sample of predictions beside their references.

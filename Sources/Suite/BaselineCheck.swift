@@ -1,33 +1,9 @@
 import Foundation
 import Harness
+import Results
 
-/// A suite's figures against an earlier `suite.json` (a committed baseline): every measure of every task × method
-/// entry (× sweep point) whose mean now lies outside the baseline's 95% interval (over seeds and examples) is flagged.
-public struct BaselineCheck: Codable {
-    public struct Moved: Codable, Equatable, CustomStringConvertible {
-        public var task: String
-        public var method: String
-        public var sweep: [String: String]
-        public var measure: String
-        public var value: Double
-        public var baseline: Double
-        public var lower: Double
-        public var upper: Double
-
-        public var description: String {
-            let point = sweep.isEmpty ? "" : " (" + sweep.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")"
-            return "\(task) × \(method)\(point): \(measure) \(Self.number(value)), baseline \(Self.number(baseline)) "
-                + "[\(Self.number(lower)), \(Self.number(upper))]"
-        }
-
-        static func number(_ x: Double) -> String { String(format: "%.4g", x) }
-    }
-
-    public var baseline: String
-    /// Measures found in both.
-    public var compared: Int
-    public var moved: [Moved]
-
+/// Checking a suite's figures against a baseline's.
+extension BaselineCheck {
     /// Reads the baseline's `suite.json`; a file that is not one is an error naming it.
     public static func load(_ path: String) throws -> SuiteSummary {
         guard FileManager.default.fileExists(atPath: path) else { throw RunError("\(path): cannot read the baseline") }
@@ -35,7 +11,6 @@ public struct BaselineCheck: Codable {
     }
 
     public init(current: SuiteSummary, baseline: SuiteSummary, path: String) {
-        self.baseline = path
         var compared = 0
         var moved: [Moved] = []
         for task in current.comparison?.tasks ?? [] {
@@ -54,7 +29,6 @@ public struct BaselineCheck: Codable {
                 }
             }
         }
-        self.compared = compared
-        self.moved = moved
+        self.init(baseline: path, compared: compared, moved: moved)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Harness
 #if canImport(Glibc)
 import Glibc
+import Results
 #endif
 
 /// One run in its own process (`peftbench suite worker`), watched by the suite: its events arrive as JSON lines on

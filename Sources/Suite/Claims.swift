@@ -1,5 +1,6 @@
 import Foundation
 import Harness
+import Results
 
 /// Who is running a run: a file `<out>/.claims/<run id>.json` created atomically (O_EXCL), with the host, the
 /// process, its start, and a heartbeat the holder refreshes every few seconds with the run's progress. A claim whose

@@ -1,6 +1,7 @@
 import Foundation
 import Harness
 import Methods
+import Results
 
 /// `learning_rate: select`: for a task × method entry (× sweep point), one short proxy run per point of the method's
 /// grid — the same data order, a part of the budget, scored by loss on the task's held-out selection data — and the

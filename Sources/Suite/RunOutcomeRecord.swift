@@ -1,5 +1,6 @@
 import Foundation
 import Harness
+import Results
 
 /// Turns how a run's process ended into its record: the record the run wrote itself when it could, or one built
 /// from its spec, with the cause (signal, exit code, limit) and the last lines of its stderr.

@@ -1,5 +1,6 @@
 import Foundation
 import Harness
+import Results
 
 /// A suite as a Slurm job array: one array task per shard (`suite run --shard $SLURM_ARRAY_TASK_ID/N`), at most
 /// `parallel` at once, each asking for the suite's threads and memory and a time limit from the estimate; then a

@@ -1,14 +1,10 @@
 import Foundation
 import Harness
+import Results
 import Metrics
 
-/// The statistics of a suite's comparison, from its runs' per-example statistics (`statistics.json`): for every task
-/// × method entry (× sweep point) and every measure — each metric, calibration error, forgetting — an interval that
-/// resamples seeds and examples; and paired tests (by example and seed) of every method against full fine-tuning and
-/// against the task's best method, Holm-corrected within the task for each baseline. A method is called better or
-/// worse than a baseline only where the corrected test says so.
-public struct SuiteComparison: Codable {
-    public static let alpha = 0.05
+/// Comparing a suite's runs from their per-example statistics.
+extension SuiteComparison {
     public static let method = "paired approximate randomisation over (example, seed) pairs, \(PairedRandomization.defaultTrials) shuffles (exact when every assignment can be enumerated); Holm-corrected within a task for each baseline; intervals: 95% percentile bootstrap resampling seeds and examples, \(Bootstrap.defaultSamples) resamples"
 
     /// One measure of a run: a metric, a calibration error or a forgetting delta, with its direction and scoring.
@@ -19,49 +15,6 @@ public struct SuiteComparison: Codable {
         let table: @Sendable (ExampleStatistics) -> ExampleStatistics.Table?
         let score: CorpusScore
     }
-
-    public struct Interval: Codable, Equatable {
-        public var measure: String
-        public var kind: String
-        public var mean: Double
-        public var lower: Double
-        public var upper: Double
-        public var seeds: Int
-        public var examples: Int
-    }
-
-    public struct Test: Codable, Equatable {
-        public var method: String
-        public var baseline: String
-        /// `full` (full fine-tuning) or `best` (the task's best method on this measure).
-        public var against: String
-        public var measure: String
-        public var kind: String
-        public var higherIsBetter: Bool
-        /// Method minus baseline, mean over the paired seeds.
-        public var delta: Double
-        public var pValue: Double
-        public var adjustedP: Double
-        /// `better`, `worse` or `no significant difference`, for the method against the baseline.
-        public var verdict: String
-        public var seeds: [UInt64]
-        public var examples: Int
-        public var exact: Bool
-    }
-
-    public struct Task: Codable {
-        public var task: String
-        public var sweep: [String: String]
-        /// Per method entry: an interval for each measure it has statistics for.
-        public var intervals: [String: [Interval]]
-        public var tests: [Test]
-        /// Measures left out of the tests, and why (runs that scored different examples, runs without statistics).
-        public var notes: [String]
-    }
-
-    public var alpha = SuiteComparison.alpha
-    public var method = SuiteComparison.method
-    public var tasks: [Task]
 
     /// Every measure a run's statistics may hold, for the task's metrics.
     static func measures(metrics: [String], probes: [String]) -> [Measure] {
@@ -148,10 +101,12 @@ public struct SuiteComparison: Codable {
                         notes.append("\(entry.label) vs \(baseline): \(measure.name): no seed in common")
                         continue
                     }
-                    let r = PairedRandomization.test(system: mine.restricted(to: seeds), baseline: base.restricted(to: seeds), trials: trials,
-                                                     score: measure.score)
+                    let (system, reference) = (mine.restricted(to: seeds), base.restricted(to: seeds))
+                    let r = PairedRandomization.test(system: system, baseline: reference, trials: trials, score: measure.score)
+                    let ci = SeedsAndSegments.differenceInterval(system: system, baseline: reference, score: measure.score)
                     family.append(Test(method: entry.label, baseline: baseline, against: against, measure: measure.name, kind: measure.kind,
-                                       higherIsBetter: measure.higherIsBetter, delta: r.delta, pValue: r.pValue, adjustedP: r.pValue,
+                                       higherIsBetter: measure.higherIsBetter, delta: r.delta, deltaLower: ci.lower, deltaUpper: ci.upper,
+                                       pValue: r.pValue, adjustedP: r.pValue,
                                        verdict: "", seeds: seeds, examples: mine.segments, exact: r.exact))
                 }
             }

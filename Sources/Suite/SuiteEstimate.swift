@@ -1,5 +1,6 @@
 import Foundation
 import Harness
+import Results
 
 /// What runs took on this machine: one line per finished run in `<cache>/timings.jsonl`, appended by every suite.
 public struct TimingHistory {

@@ -1,5 +1,6 @@
 import Foundation
 import Harness
+import Results
 
 /// What a suite reports as it goes; the command line draws it (a terminal) or logs it (a file, a batch job).
 public enum SuiteEvent {

@@ -1,6 +1,7 @@
 import Foundation
 import Harness
 import Methods
+import Results
 import Tasks
 import Yams
 

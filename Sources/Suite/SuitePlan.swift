@@ -2,6 +2,7 @@ import Checkpoints
 import Foundation
 import Harness
 import Methods
+import Results
 import Tasks
 
 /// One run of a suite: its spec, the method entry it came from, and its sweep point.

@@ -1,6 +1,7 @@
 import Foundation
 import Harness
 import Report
+import Results
 
 /// Runs a suite's runs (or one shard's), each in its own process under the suite's limits, claiming each run first
 /// so that shards and concurrent suites on one folder never run the same run; rewrites `suite.json` after every

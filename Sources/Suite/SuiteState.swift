@@ -1,9 +1,10 @@
 import Foundation
 import Harness
+import Results
 
 /// Where each run of a suite stands, read from its folder: its record, and its claim.
 public struct SuiteState {
-    public enum State: String, Codable, Sendable { case done, failed, interrupted, running, pending }
+    public typealias State = SuiteRunState
 
     public struct Row: Sendable {
         public var run: SuiteRun

@@ -1,111 +1,19 @@
 import Foundation
 import Harness
+import Results
 
-/// `suite.json`: the suite's state and, per task × method entry, the runs and seeds done with the mean and standard
-/// deviation of every metric and cost figure over them. Rewritten atomically after every run, so that a partial
-/// suite has a truthful partial summary.
-public struct SuiteSummary: Codable {
-    public static let schemaVersion = "peftbench.suite/1"
-
-    public struct Statistic: Codable, Equatable {
-        public var mean: Double
-        /// Sample standard deviation (n − 1); nil for a single run.
-        public var std: Double?
-        public var n: Int
-        public var scale: String?
-
-        init?(_ values: [Double], scale: String? = nil) {
-            let finite = values.filter(\.isFinite)
-            guard !finite.isEmpty else { return nil }
-            n = finite.count
-            mean = finite.reduce(0, +) / Double(n)
-            let m = mean
-            std = n > 1 ? (finite.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n - 1)).squareRoot() : nil
-            self.scale = scale
-        }
-    }
-
-    public struct Group: Codable {
-        public var task: String
-        public var method: String
-        public var methodName: String
-        /// The sweep point, when the suite sweeps.
-        public var sweep: [String: String]
-        /// The learning rate the runs trained with, and how it was chosen (`default`, `given`, `selection`).
-        public var learningRate: Float?
-        public var learningRateChosenBy: String?
-        public var runs: Int
-        public var done: Int
-        public var failed: Int
-        public var seedsDone: [UInt64]
-        public var metrics: [String: Statistic]
-        public var cost: [String: Statistic]
-        public var forgetting: [String: Statistic]
-    }
-
-    public struct RunEntry: Codable {
-        public var runID: String
-        public var task: String
-        public var method: String
-        public var seed: UInt64
-        public var sweep: [String: String]
-        /// True for a learning-rate proxy run.
-        public var selection: Bool?
-        public var state: SuiteState.State
-        public var error: String?
-        public var heldBy: String?
-    }
-
-    public var schema = SuiteSummary.schemaVersion
-    public var suite: String
-    public var file: String
-    public var fileSHA256: String
-    public var updatedAt: String
-    public var counts: [String: Int]
-    public var groups: [Group]
-    /// Learning-rate selection per task × method entry (× sweep point), when the suite selects.
-    public var selection: [SelectionEntry]
-    /// Seconds of run processes: the comparison's runs and the learning-rate proxy runs.
-    public var seconds: [String: Double]
-    /// Intervals over seeds and examples and paired tests between methods; written when the suite's invocation ends
-    /// (a summary rewritten after each run leaves them out).
-    public var comparison: SuiteComparison?
-    /// Measures that moved outside a baseline's intervals, when the suite was run against one (`--baseline`).
-    public var baselineCheck: BaselineCheck?
-    public var runs: [RunEntry]
-
-    public struct SelectionEntry: Codable {
-        public var task: String
-        public var method: String
-        public var sweep: [String: String]
-        /// The selected rate, once every proxy run it needs has a record.
-        public var chosen: Float?
-        /// Whether it is the smallest or largest rate tried, the grid widened as far as the suite lets it (the best
-        /// may lie beyond).
-        public var atGridEdge: Bool?
-        /// Every rate tried: the grid's, then those past an edge, in rate order.
-        public var candidates: [LearningRateChoice.Candidate]
-        /// Rates tried past the grid's edges.
-        public var widened: Int?
-        public var data: String?
-        public var proxySteps: Int
-    }
-
+/// A suite's summary from its plan and the state of its runs.
+extension SuiteSummary {
     public init(plan: SuitePlan, state: SuiteState, outFolder: String? = nil) {
-        suite = plan.file.name
-        file = plan.file.path
-        fileSHA256 = plan.file.sha256
-        updatedAt = ISO8601DateFormatter().string(from: Date())
         var counts = ["total": state.rows.count]
         for s in [SuiteState.State.done, .failed, .interrupted, .running, .pending] { counts[s.rawValue] = state.count(s) }
-        self.counts = counts
-        runs = state.rows.map { row in
+        let runs = state.rows.map { row in
             RunEntry(runID: row.run.runID, task: row.run.spec.task, method: row.run.label, seed: row.run.spec.seed, sweep: row.run.sweepPoint,
                      selection: row.run.isSelectionRun ? true : nil, state: row.state, error: row.result?.error,
                      heldBy: row.claimLive ? row.claim.map { "\($0.host):\($0.pid)" } : nil)
         }
         let wall = { (rows: [SuiteState.Row]) in rows.compactMap { $0.result?.cost.wallSeconds }.reduce(0, +) }
-        seconds = ["comparison": wall(state.rows.filter { !$0.run.isSelectionRun }), "selection": wall(state.rows.filter { $0.run.isSelectionRun })]
+        let seconds = ["comparison": wall(state.rows.filter { !$0.run.isSelectionRun }), "selection": wall(state.rows.filter { $0.run.isSelectionRun })]
         let records = Dictionary(state.rows.compactMap { row in row.result.map { (row.run.runID, $0) } }) { a, _ in a }
         var groups: [Group] = []
         var selection: [SelectionEntry] = []
@@ -153,9 +61,9 @@ public struct SuiteSummary: Codable {
                                 failed: rows.filter { $0.state == .failed }.count, seedsDone: Array(Set(done.map(\.spec.seed))).sorted(),
                                 metrics: metrics, cost: cost, forgetting: forgetting))
         }
-        self.groups = groups
-        self.selection = selection
-        if let outFolder { comparison = Self.comparison(plan: plan, state: state, outFolder: outFolder) }
+        self.init(suite: plan.file.name, file: plan.file.path, fileSHA256: plan.file.sha256,
+                  updatedAt: ISO8601DateFormatter().string(from: Date()), counts: counts, groups: groups, selection: selection,
+                  seconds: seconds, comparison: outFolder.map { Self.comparison(plan: plan, state: state, outFolder: $0) }, runs: runs)
     }
 
     /// The statistics of every task × sweep point from the completed runs' per-example statistics.
@@ -178,7 +86,7 @@ public struct SuiteSummary: Codable {
             }
             tasks.append(SuiteComparison.compare(task: task, sweep: point, entries: entries, metrics: metrics))
         }
-        return SuiteComparison(tasks: tasks)
+        return SuiteComparison(method: SuiteComparison.method, tasks: tasks)
     }
 
     /// Task × method entry × sweep point, in suite order.
@@ -194,19 +102,5 @@ public struct SuiteSummary: Codable {
             }
         }
         return keys
-    }
-
-    /// Writes `<out>/suite.json` atomically; returns its path.
-    @discardableResult
-    /// A `suite.json` as written.
-    public static func read(_ path: String) throws -> SuiteSummary {
-        guard let data = FileManager.default.contents(atPath: path) else { throw RunError("\(path): cannot read") }
-        do { return try JSONDecoder().decode(SuiteSummary.self, from: data) } catch { throw RunError("\(path): not a suite.json (\(error))") }
-    }
-
-    public func write(outFolder: String) throws -> String {
-        let path = (outFolder as NSString).appendingPathComponent("suite.json")
-        try RunFiles.write(try RunFiles.encoder().encode(self) + Data("\n".utf8), to: path)
-        return path
     }
 }

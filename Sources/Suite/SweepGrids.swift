@@ -1,5 +1,6 @@
 import Foundation
 import Report
+import Results
 
 /// The report's sweep grids, from a suite's comparison: per task and method entry, each metric over the first sweep
 /// axis (rows) and the second (columns), in the suite file's order of values.

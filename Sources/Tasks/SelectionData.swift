@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 /// Where a task's learning rates are chosen: data held out from training that is never the reported (test) split.
 /// Either a split of its own (E2E's and WebNLG's validation sets), or — for tasks whose official release has no

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Engine
-import Harness
 import Foundation
+import Harness
+import Results
 
 struct EnvCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,8 +2,9 @@ import ArgumentParser
 import Checkpoints
 import Foundation
 import Harness
-import Report
 import Methods
+import Report
+import Results
 import Suite
 
 /// The options that make up a run's spec: a YAML config, then one flag per run-spec key (`RunSpecKey.all`:

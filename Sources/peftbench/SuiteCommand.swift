@@ -2,6 +2,7 @@ import ArgumentParser
 import Checkpoints
 import Foundation
 import Harness
+import Results
 import Suite
 
 struct SuiteCommand: ParsableCommand {

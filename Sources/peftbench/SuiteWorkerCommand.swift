@@ -1,8 +1,9 @@
 import ArgumentParser
-import CProcessControl
 import Checkpoints
+import CProcessControl
 import Foundation
 import Harness
+import Results
 
 /// One run of a suite in its own process: the suite starts it, reads its events (JSON lines on stdout) and
 /// watches it. It dies with the suite, records itself `interrupted` on SIGINT/SIGTERM, and says with its exit

@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Methods
 import Metrics
+import Results
 
 /// The third stage: generate on the evaluation examples, score them with the task's metrics, and measure
 /// calibration and forgetting.

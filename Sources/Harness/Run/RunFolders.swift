@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 /// The folders a run is written in and how it moves into place.
 public enum RunFolders {

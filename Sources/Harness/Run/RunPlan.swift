@@ -3,6 +3,7 @@ import Foundation
 import Methods
 import Metrics
 import Model
+import Results
 import Tasks
 import Tokenizer
 

@@ -1,6 +1,7 @@
 import Checkpoints
 import Foundation
 import Methods
+import Results
 
 /// The last stage: the adapter (and, when asked, the whole tuned model), the predictions, and `result.json`
 /// written last, so that a folder with a finished `result.json` holds every file it names.

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Methods
+import Results
 import Training
 
 /// The second stage: install the method, run the training loop, and fill the loss curve, the status and the

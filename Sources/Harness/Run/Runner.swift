@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 /// One method on one task under a fixed budget, in four stages with typed hand-offs — plan (`RunPlan`), train
 /// (`RunTraining`), evaluate (`RunEvaluation`), record (`RunRecord`) — leaving `result.json`, `predictions.jsonl`

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import Yams
 
 /// A YAML file read as nodes that keep their line, so that every problem is one line naming the file and the line.

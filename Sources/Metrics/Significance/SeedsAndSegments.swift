@@ -36,27 +36,45 @@ public enum SeedsAndSegments {
     /// is scored on, since the seeds share the examples). Seeded per resample, as `Bootstrap` is.
     public static func interval(_ runs: SeedRuns, samples: Int = Bootstrap.defaultSamples, seed: UInt64 = Bootstrap.defaultSeed,
                                 score: CorpusScore) -> Bootstrap.Interval {
-        let n = runs.segments, width = runs.width, s = runs.seeds.count
-        guard n > 0 else { return Bootstrap.Interval(mean: 0, lower: 0, upper: 0) }
-        var scores = [Double](repeating: 0, count: samples)
-        var sums = [Double](repeating: 0, count: width)
+        guard runs.segments > 0 else { return Bootstrap.Interval(mean: 0, lower: 0, upper: 0) }
+        return Bootstrap.percentileInterval(resampledScores([runs], samples: samples, seed: seed, score: score)[0])
+    }
+
+    /// The same interval for the difference system − baseline, paired: each resample draws the same seeds and the same
+    /// segments for both, so what they share cancels (the interval a paired test's delta is read with).
+    public static func differenceInterval(system: SeedRuns, baseline: SeedRuns, samples: Int = Bootstrap.defaultSamples,
+                                          seed: UInt64 = Bootstrap.defaultSeed, score: CorpusScore) -> Bootstrap.Interval {
+        precondition(system.seeds == baseline.seeds && system.segments == baseline.segments, "paired systems need the same seeds and segments")
+        guard system.segments > 0 else { return Bootstrap.Interval(mean: 0, lower: 0, upper: 0) }
+        let scores = resampledScores([system, baseline], samples: samples, seed: seed, score: score)
+        return Bootstrap.percentileInterval(zip(scores[0], scores[1]).map { $0 - $1 })
+    }
+
+    /// Per system, the mean-over-seeds score of each resample; every system is scored on the same draws.
+    static func resampledScores(_ systems: [SeedRuns], samples: Int, seed: UInt64, score: CorpusScore) -> [[Double]] {
+        let n = systems[0].segments, s = systems[0].seeds.count
+        var scores = [[Double]](repeating: [Double](repeating: 0, count: samples), count: systems.count)
         var drawn = [Int](repeating: 0, count: n)
+        var sums = [Double](repeating: 0, count: systems.map(\.width).max()!)
         for k in 0..<samples {
             var rng = Bootstrap.generator(resample: k, seed: seed)
             let seedDraws = (0..<s).map { _ in Bootstrap.draw(&rng, s) }
             for i in 0..<n { drawn[i] = Bootstrap.draw(&rng, n) }
-            var total = 0.0
-            for d in seedDraws {
-                runs.statistics[d].values.withUnsafeBufferPointer { rows in
-                    sums.withUnsafeMutableBufferPointer { acc in
-                        for j in 0..<width { acc[j] = 0 }
-                        for i in drawn { for j in 0..<width { acc[j] += rows[i * width + j] } }
-                        total += score(UnsafeBufferPointer(acc))
+            for (m, runs) in systems.enumerated() {
+                let width = runs.width
+                var total = 0.0
+                for d in seedDraws {
+                    runs.statistics[d].values.withUnsafeBufferPointer { rows in
+                        sums.withUnsafeMutableBufferPointer { acc in
+                            for j in 0..<width { acc[j] = 0 }
+                            for i in drawn { for j in 0..<width { acc[j] += rows[i * width + j] } }
+                            total += score(UnsafeBufferPointer(rebasing: acc[0..<width]))
+                        }
                     }
                 }
+                scores[m][k] = total / Double(s)
             }
-            scores[k] = total / Double(s)
         }
-        return Bootstrap.percentileInterval(scores)
+        return scores
     }
 }

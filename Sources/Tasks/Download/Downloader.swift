@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import Results
 #endif
 
 /// Fetches a file over HTTP(S), checks its sha256 and only then moves it into place, so that a failed, cut or

@@ -1,22 +1,8 @@
 import Engine
 import Foundation
+import Results
 
-/// The facts a measurement depends on: CPU, BLAS kernel and threads, compiler, project revision.
-public struct EnvironmentReport: Codable, Sendable {
-    public var cpu: String
-    public var cpuVendor: String
-    public var cpuFamily: Int?
-    public var cpuModel: Int?
-    public var cores: Int
-    public var simdFeatures: [String]
-    public var openblasVersion: String
-    public var openblasCore: String
-    public var openblasConfig: String
-    public var openblasThreads: Int
-    public var openblasCoretypeVariable: String?
-    public var swiftVersion: String
-    public var gitRevision: String
-
+extension EnvironmentReport {
     public static func current() -> EnvironmentReport {
         let cpu = CPUInfo.current
         return EnvironmentReport(

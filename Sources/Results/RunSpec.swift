@@ -1,6 +1,4 @@
 import Foundation
-import Methods
-import Tasks
 
 /// Everything that defines a run: the task, the method and its hyperparameters, the model, the budget, the seed
 /// and the evaluation. Two runs with equal specs are the same run (same id), which is what makes a suite resumable.
@@ -81,16 +79,6 @@ public struct RunSpec: Codable, Sendable, Equatable {
         guard forgettingExamples >= 0 else { throw RunError("forgetting_examples must be at least 0") }
     }
 
-    /// The learning rate it names outright: its number, else its method's default; nil for `select` (known once
-    /// selection ran) and for an unknown method.
-    public var statedLearningRate: Float? {
-        switch learningRate {
-        case .value(let v)?: return v
-        case .select?: return nil
-        case nil: return (try? MethodRegistry.method(named: method))?.learningRates.defaultValue
-        }
-    }
-
     /// Whether it is a learning-rate proxy run, which measures held-out loss and nothing else.
     public var isSelectionRun: Bool { evalSplit == "selection" }
 
@@ -103,9 +91,4 @@ public struct RunSpec: Codable, Sendable, Equatable {
         let model = (self.model as NSString).lastPathComponent.replacingOccurrences(of: ".gguf", with: "")
         return "\(task)-\(method)-\(model)-s\(seed)-\(digest.prefix(10))"
     }
-}
-
-public struct RunError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// SHA-256 of files and folders, streamed so that a 50 MB dataset is never held twice.
 public enum FileDigest {
     public static func sha256(file path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw TaskDataError(path, "cannot read the file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw RunError("\(path): cannot read the file") }
         defer { try? handle.close() }
         var hasher = SHA256()
         while true {
@@ -20,7 +20,7 @@ public enum FileDigest {
     /// A folder's digest: SHA-256 over `relative path NUL file digest LF` lines of its files in path order, so
     /// it changes when any file is added, removed, renamed or edited.
     public static func sha256(folder path: String) throws -> String {
-        guard let walker = FileManager.default.enumerator(atPath: path) else { throw TaskDataError(path, "cannot list the folder") }
+        guard let walker = FileManager.default.enumerator(atPath: path) else { throw RunError("\(path): cannot list the folder") }
         var lines: [String] = []
         while let relative = walker.nextObject() as? String {
             let full = (path as NSString).appendingPathComponent(relative)
@@ -35,7 +35,7 @@ public enum FileDigest {
     /// A file's or a folder's digest.
     public static func sha256(path: String) throws -> String {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw TaskDataError(path, "no such file") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw RunError("\(path): no such file") }
         return isDirectory.boolValue ? try sha256(folder: path) : try sha256(file: path)
     }
 

@@ -1,6 +1,4 @@
-import Checkpoints
 import Foundation
-import Metrics
 
 /// `result.json`: everything a report or a later comparison needs to trust a run. The schema is versioned;
 /// fields are only ever added within a version.
@@ -46,6 +44,20 @@ public struct RunResult: Codable, Sendable {
         /// Adapted projections folded into their base weights for evaluation (LoRA, DoRA, VeRA, (IA)³ on a
         /// Float32 base); nil in records from before this was done.
         public var mergedForEvaluation: Int?
+
+        public init(name: String, config: [String: String], learningRate: Float, learningRateChoice: LearningRateChoice? = nil,
+                        schedule: String, warmupSteps: Int, weightDecay: Float, targetedModules: Int,
+                        mergedForEvaluation: Int? = nil) {
+            self.name = name
+            self.config = config
+            self.learningRate = learningRate
+            self.learningRateChoice = learningRateChoice
+            self.schedule = schedule
+            self.warmupSteps = warmupSteps
+            self.weightDecay = weightDecay
+            self.targetedModules = targetedModules
+            self.mergedForEvaluation = mergedForEvaluation
+        }
     }
 
     public struct Budget: Codable, Sendable {
@@ -71,6 +83,29 @@ public struct RunResult: Codable, Sendable {
         /// What training consumed: sequences (examples × steps run) and the tokens the loss was taken on.
         public var examplesSeen: Int?
         public var targetTokensSeen: Int?
+
+        public init(steps: Int, examplesPerStep: Int, maxSequenceLength: Int, seed: UInt64, orderDigest: String,
+                        trainingSequences: Int, truncatedSequences: Int, evaluationExamples: Int, evaluationSplit: String,
+                        decoding: String, wallClockLimit: Double? = nil, cutShort: Bool, stepsRun: Int, targetTokens: Int? = nil,
+                        trainingExamples: Int? = nil, examplesSeen: Int? = nil, targetTokensSeen: Int? = nil) {
+            self.steps = steps
+            self.examplesPerStep = examplesPerStep
+            self.maxSequenceLength = maxSequenceLength
+            self.seed = seed
+            self.orderDigest = orderDigest
+            self.trainingSequences = trainingSequences
+            self.truncatedSequences = truncatedSequences
+            self.evaluationExamples = evaluationExamples
+            self.evaluationSplit = evaluationSplit
+            self.decoding = decoding
+            self.wallClockLimit = wallClockLimit
+            self.cutShort = cutShort
+            self.stepsRun = stepsRun
+            self.targetTokens = targetTokens
+            self.trainingExamples = trainingExamples
+            self.examplesSeen = examplesSeen
+            self.targetTokensSeen = targetTokensSeen
+        }
     }
 
     public struct Failure: Codable, Sendable, Equatable {
@@ -90,6 +125,13 @@ public struct RunResult: Codable, Sendable {
         public var sha256: String
         /// `shipped` (the project's own data) or `official`.
         public var origin: String
+
+        public init(split: String, path: String, sha256: String, origin: String) {
+            self.split = split
+            self.path = path
+            self.sha256 = sha256
+            self.origin = origin
+        }
     }
 
     public struct ModelInfo: Codable, Sendable {
@@ -97,12 +139,25 @@ public struct RunResult: Codable, Sendable {
         public var file: String?
         public var sha256: String?
         public var parameters: Int
+
+        public init(name: String, file: String? = nil, sha256: String? = nil, parameters: Int) {
+            self.name = name
+            self.file = file
+            self.sha256 = sha256
+            self.parameters = parameters
+        }
     }
 
     public struct LossPoint: Codable, Sendable {
         public var step: Int
         public var loss: Double
         public var learningRate: Float
+
+        public init(step: Int, loss: Double, learningRate: Float) {
+            self.step = step
+            self.loss = loss
+            self.learningRate = learningRate
+        }
     }
 
     public struct CalibrationResults: Codable, Sendable {
@@ -110,6 +165,11 @@ public struct RunResult: Codable, Sendable {
         public var answerLevel: Calibration?
         /// Teacher forcing on the first reference: top-1 probability vs top-1 = reference token.
         public var tokenLevel: Calibration?
+
+        public init(answerLevel: Calibration? = nil, tokenLevel: Calibration? = nil) {
+            self.answerLevel = answerLevel
+            self.tokenLevel = tokenLevel
+        }
     }
 
     public struct Cost: Codable, Sendable {
@@ -124,75 +184,46 @@ public struct RunResult: Codable, Sendable {
         public var evaluationSeconds: Double = 0
         /// The whole run, from reading its data to writing its files.
         public var wallSeconds: Double?
-    }
-}
 
-extension RunResult {
-    /// The record of a run that died before it could write one (killed, crashed while loading): its spec and
-    /// what follows from the spec alone.
-    public static func unstarted(_ spec: RunSpec, status: Status) -> RunResult {
-        RunResult(
-            runID: spec.runID, status: status, spec: spec,
-            method: .init(name: spec.method, config: spec.params, learningRate: spec.statedLearningRate ?? 0,
-                          schedule: spec.schedule, warmupSteps: spec.warmupSteps ?? spec.steps / 10, weightDecay: spec.weightDecay,
-                          targetedModules: 0),
-            budget: .init(steps: spec.steps, examplesPerStep: spec.batch, maxSequenceLength: spec.seq, seed: spec.seed, orderDigest: "",
-                          trainingSequences: 0, truncatedSequences: 0, evaluationExamples: spec.evalLimit ?? 0, evaluationSplit: spec.evalSplit,
-                          decoding: "", wallClockLimit: spec.wallClockLimit, cutShort: false, stepsRun: 0, targetTokens: spec.targetTokens),
-            data: [], model: .init(name: spec.model, file: nil, sha256: nil, parameters: 0),
-            environment: .current(), cost: .init(), startedAt: ISO8601DateFormatter().string(from: Date()))
-    }
-}
-
-/// Writing a run's files so that a killed run never leaves a file that looks complete: each file is written to a
-/// temporary name in the same folder and renamed over the final one.
-public enum RunFiles {
-    public static func encoder() -> JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return e
-    }
-
-    public static func decoder() -> JSONDecoder {
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return d
-    }
-
-    public static func write(_ data: Data, to path: String) throws {
-        do { try AtomicFile.write(data, to: path) } catch { throw RunError("\(error)") }
-    }
-
-    public static func writeResult(_ result: RunResult, folder: String) throws {
-        try write(try encoder().encode(result) + Data("\n".utf8), to: (folder as NSString).appendingPathComponent("result.json"))
-    }
-
-    public static func writePredictions(_ predictions: [Prediction], folder: String) throws {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        var data = Data()
-        for p in predictions {
-            data.append(try e.encode(p))
-            data.append(0x0A)
-        }
-        try write(data, to: (folder as NSString).appendingPathComponent("predictions.jsonl"))
-    }
-
-    public static func readResult(folder: String) throws -> RunResult {
-        let path = (folder as NSString).appendingPathComponent("result.json")
-        guard let data = FileManager.default.contents(atPath: path) else { throw RunError("\(path): no such file") }
-        do { return try decoder().decode(RunResult.self, from: data) } catch {
-            throw RunError("\(path): not a peftbench result (\(error))")
+        public init(trainableParameters: Int = 0, trainablePercent: Double = 0, peakRSSBytes: Int? = nil,
+                        trainingSeconds: Double = 0, trainingTokens: Int = 0, tokensPerSecond: Double = 0,
+                        trainingFLOPs: Double = 0, adapterBytes: Int? = nil, evaluationSeconds: Double = 0,
+                        wallSeconds: Double? = nil) {
+            self.trainableParameters = trainableParameters
+            self.trainablePercent = trainablePercent
+            self.peakRSSBytes = peakRSSBytes
+            self.trainingSeconds = trainingSeconds
+            self.trainingTokens = trainingTokens
+            self.tokensPerSecond = tokensPerSecond
+            self.trainingFLOPs = trainingFLOPs
+            self.adapterBytes = adapterBytes
+            self.evaluationSeconds = evaluationSeconds
+            self.wallSeconds = wallSeconds
         }
     }
 
-    public static func readPredictions(folder: String) throws -> [Prediction] {
-        let path = (folder as NSString).appendingPathComponent("predictions.jsonl")
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try data.split(separator: 0x0A).map { try d.decode(Prediction.self, from: Data($0)) }
+    public init(runID: String, status: Status, error: String? = nil, failure: Failure? = nil, spec: RunSpec, method: MethodInfo,
+                    budget: Budget, data: [DataFile], model: ModelInfo, environment: EnvironmentReport,
+                    lossCurve: [LossPoint] = [], metrics: [MetricResult] = [], calibration: CalibrationResults? = nil,
+                    forgetting: [ForgettingResult] = [], heldOutLoss: HeldOutLoss? = nil, cost: Cost, startedAt: String,
+                    finishedAt: String? = nil) {
+        self.runID = runID
+        self.status = status
+        self.error = error
+        self.failure = failure
+        self.spec = spec
+        self.method = method
+        self.budget = budget
+        self.data = data
+        self.model = model
+        self.environment = environment
+        self.lossCurve = lossCurve
+        self.metrics = metrics
+        self.calibration = calibration
+        self.forgetting = forgetting
+        self.heldOutLoss = heldOutLoss
+        self.cost = cost
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
     }
 }
