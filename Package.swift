@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: numericFlags),
         // The static HTML report, from the records alone.
-        .target(name: "Report", dependencies: ["Results", .product(name: "Plot", package: "Plot")]),
+        .target(name: "Report", dependencies: ["Results", .product(name: "Plot", package: "Plot"), .product(name: "CSV", package: "CSV.swift")]),
         // prctl(PR_SET_PDEATHSIG), which Swift cannot call directly (it is variadic): a run's process dies with its suite.
         .systemLibrary(name: "CProcessControl"),
         // Suites: files of tasks × methods × seeds, runs in child processes under limits, claims, shards, summaries,
@@ -77,14 +77,16 @@ let package = Package(
             ],
             swiftSettings: numericFlags
         ),
-        .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport", exclude: ["serve.py"]),
+        .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport", exclude: ["serve.py", "browser_check.py"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Engine", "Model", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Engine", "Model", "Training", "TestSupport"]),
         .testTarget(name: "MethodTests", dependencies: ["Engine", "Model", "Methods", "Training", "Checkpoints", "TestSupport"]),
         .testTarget(name: "TaskTests", dependencies: ["Tasks", "Engine", "Results", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Tasks", "Results", "TestSupport"], exclude: ["reference"]),
-        .testTarget(name: "SuiteTests", dependencies: ["Suite", "Harness", "Metrics", "Methods", "Tasks", "Engine", "Model", "Results", "Report", "TestSupport"]),
+        .testTarget(name: "SuiteTests", dependencies: ["Suite", "Harness", "Metrics", "Methods", "Tasks", "Engine", "Model", "Results", "TestSupport"]),
+        // The report's charts, tables and escaping, and its pages in headless Chromium (TestSupport's browser_check.py).
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Results", "TestSupport", .product(name: "CSV", package: "CSV.swift")]),
         .testTarget(name: "CheckpointTests", dependencies: ["Engine", "Model", "Checkpoints"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Checkpoints"]),
         // The real model against the reference implementation's numbers (needs scripts/fetch-model.sh first).

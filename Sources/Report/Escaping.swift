@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import Plot
 
 /// Every string a model or a dataset produced (and every name a user chose) goes into the page through here.
@@ -21,18 +22,29 @@ enum HTMLEscape {
         return out
     }
 
-    /// A path segment for a link: only characters that need no escaping in a URL or an attribute pass unchanged.
-    static func pathSegment(_ s: String) -> String {
-        var out = ""
-        for byte in s.utf8 {
-            let c = Character(Unicode.Scalar(byte))
-            if c.isASCII && (c.isLetter || c.isNumber || "-_.".contains(c)) { out.append(c) } else { out += String(format: "%%%02X", byte) }
-        }
-        return out
+    /// A file name (and the link to it) for any name: the name itself when it holds only letters, digits and `-_.`,
+    /// else those characters of it followed by a digest of the whole — the same on disk and in the link, so that no
+    /// browser's decoding of a link can miss the file, and two names never share one.
+    static func fileName(_ s: String) -> String {
+        let safe = String(s.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) })
+        if safe == s && !s.isEmpty && !s.hasPrefix(".") { return s }
+        return String(safe.prefix(40)) + "-" + FileDigest.sha256(Data(s.utf8)).prefix(12)
+    }
+}
+
+extension HTMLEscape {
+    /// Characters that reorder the text around them (embeddings, overrides, isolates, marks).
+    static func hasBidiControls(_ s: String) -> Bool {
+        s.unicodeScalars.contains { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) || $0.value == 0x200E || $0.value == 0x200F || $0.value == 0x061C }
+    }
+
+    /// Escaped text, isolated in `<bdi>` when it carries bidi controls, so that it cannot reorder the page around it.
+    static func text(_ s: String) -> String {
+        hasBidiControls(s) ? "<bdi>" + escape(s) + "</bdi>" : escape(s)
     }
 }
 
 extension Node where Context: HTMLContext {
     /// Untrusted text, escaped.
-    static func untrusted(_ s: String) -> Node { .raw(HTMLEscape.escape(s)) }
+    static func untrusted(_ s: String) -> Node { .raw(HTMLEscape.text(s)) }
 }

@@ -31,4 +31,13 @@ enum Formatting {
     static func seconds(_ s: Double) -> String { s >= 120 ? String(format: "%.1f min", s / 60) : String(format: "%.1f s", s) }
 
     static func signed(_ x: Double) -> String { String(format: "%+.4f", x) }
+
+    /// A value on a metric's scale: four decimals on 0–1, two on 0–100.
+    static func number(_ x: Double, scale: String) -> String { String(format: "%.\(scale == "0-1" ? 4 : 2)f", x) }
+
+    static func signed(_ x: Double, scale: String) -> String { String(format: "%+.\(scale == "0-1" ? 4 : 2)f", x) }
+
+    static func range(_ r: (Double, Double), scale: String) -> String { "[\(number(r.0, scale: scale)), \(number(r.1, scale: scale))]" }
+
+    static func signedRange(_ r: (Double, Double), scale: String) -> String { "[\(signed(r.0, scale: scale)), \(signed(r.1, scale: scale))]" }
 }

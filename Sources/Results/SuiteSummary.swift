@@ -86,12 +86,24 @@ public struct SuiteSummary: Codable {
         }
     }
 
+    /// A sweep's axis: the spec key it varies and its values, in the suite file's order.
+    public struct SweepAxis: Codable, Equatable {
+        public var key: String
+        public var values: [String]
+        public init(key: String, values: [String]) {
+            self.key = key
+            self.values = values
+        }
+    }
+
     public var schema = SuiteSummary.schemaVersion
     public var suite: String
     public var file: String
     public var fileSHA256: String
     public var updatedAt: String
     public var counts: [String: Int]
+    /// The sweep's axes (absent in summaries written before they were recorded, and when the suite sweeps nothing).
+    public var sweepAxes: [SweepAxis]?
     public var groups: [Group]
     /// Learning-rate selection per task × method entry (× sweep point), when the suite selects.
     public var selection: [SelectionEntry]
@@ -148,7 +160,7 @@ public struct SuiteSummary: Codable {
         return path
     }
 
-    public init(suite: String, file: String, fileSHA256: String, updatedAt: String, counts: [String: Int], groups: [Group],
+    public init(suite: String, file: String, fileSHA256: String, updatedAt: String, counts: [String: Int], sweepAxes: [SweepAxis]? = nil, groups: [Group],
                     selection: [SelectionEntry], seconds: [String: Double], comparison: SuiteComparison? = nil,
                     baselineCheck: BaselineCheck? = nil, runs: [RunEntry]) {
         self.suite = suite
@@ -156,6 +168,7 @@ public struct SuiteSummary: Codable {
         self.fileSHA256 = fileSHA256
         self.updatedAt = updatedAt
         self.counts = counts
+        self.sweepAxes = sweepAxes
         self.groups = groups
         self.selection = selection
         self.seconds = seconds

@@ -272,10 +272,7 @@ public final class SuiteRunner {
     /// The report of the suite's runs (all shards'), not of whatever else the folder holds, with the sweeps' grids
     /// from the `suite.json` the end of the invocation wrote.
     public func writeReport(to folder: String) throws -> String {
-        let labels = Dictionary(uniqueKeysWithValues: (plan.runs + plan.widening).map { ($0.runID, $0.label) })
-        let summary = try? SuiteSummary.read((options.outFolder as NSString).appendingPathComponent("suite.json"))
-        return try ReportWriter(runsFolder: options.outFolder, outFolder: folder, only: Set(labels.keys), labels: labels,
-                                grids: SweepGrids.make(plan: plan, comparison: summary?.comparison)).write()
+        try ReportWriter(runsFolder: options.outFolder, outFolder: folder).write()
     }
 
     static func metricLine(_ result: RunResult) -> String {

@@ -62,7 +62,8 @@ extension SuiteSummary {
                                 metrics: metrics, cost: cost, forgetting: forgetting))
         }
         self.init(suite: plan.file.name, file: plan.file.path, fileSHA256: plan.file.sha256,
-                  updatedAt: ISO8601DateFormatter().string(from: Date()), counts: counts, groups: groups, selection: selection,
+                  updatedAt: ISO8601DateFormatter().string(from: Date()), counts: counts,
+                  sweepAxes: plan.file.sweep.isEmpty ? nil : plan.file.sweep.map { SweepAxis(key: $0.key, values: $0.values) }, groups: groups, selection: selection,
                   seconds: seconds, comparison: outFolder.map { Self.comparison(plan: plan, state: state, outFolder: $0) }, runs: runs)
     }
 

@@ -546,3 +546,26 @@ final class SuiteCLITests: XCTestCase {
         XCTAssertEqual(left, [ids[0], ids[1]].map { "\($0).json" }.sorted())
     }
 }
+
+extension SuiteCLITests {
+    /// The smoke suite's report, every page in headless Chromium: no console error, no request, every chart drawn,
+    /// no blank page, tables sort, the predictions browser filters, and every page reads with JavaScript off.
+    func testTheSmokeSuiteReportWorksInABrowser() throws {
+        let out = try temporaryFolder().path
+        let r = try cli.run(["suite", "run", "smoke", "--out", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = URL(fileURLWithPath: out).appendingPathComponent("report")
+        for page in ["index.html", "tradeoffs.html", "methodology.html", "downloads.html", "tasks/e2e.html", "predictions/coqa.html", "data/leaderboard.csv",
+                     "data/leaderboard.json", "data/summary.md"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: report.appendingPathComponent(page).path), page)
+        }
+        let check = try BrowserCheck.run(report)
+        XCTAssertEqual(check.problems, [])
+        XCTAssertGreaterThan(check.pages.count, 56 + 10)
+        let predictions = try XCTUnwrap(check.pages["predictions/e2e.html"]?["filters"] as? [String: Any])
+        XCTAssertEqual(predictions["total"] as? Int, 4)
+        let md = try cli.run(["report", "--runs", out, "--out", out + "/md", "--format", "md"])
+        XCTAssertEqual(md.status, 0, md.stderr)
+        XCTAssertTrue(try String(contentsOfFile: out + "/md/summary.md", encoding: .utf8).contains("## Leaderboard"))
+    }
+}

@@ -1,4 +1,5 @@
 import Metrics
+import Results
 import XCTest
 
 final class CalibrationTests: XCTestCase {

@@ -2,6 +2,7 @@ import Engine
 import Harness
 import Methods
 import Metrics
+import Results
 @testable import Suite
 import Tasks
 import TestSupport

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 @testable import Tasks
 import TestSupport
 import XCTest

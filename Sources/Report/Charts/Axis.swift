@@ -46,14 +46,16 @@ struct Axis {
         }
     }
 
-    /// Round values inside the range: 1, 2 or 5 × 10^k steps (about five of them) on a linear axis; decades on a log
+    /// Round values inside the range: 1, 2 or 5 × 10^k steps (four to eight of them) on a linear axis; decades on a log
     /// axis, with 2 and 5 between them when it spans less than three.
     var ticks: [Double] {
         switch scale {
         case .linear:
+            // The step nearest a fifth of the range among 1, 2 and 5 × 10^k (the rule d3's ticks use).
             let raw = (upper - lower) / 5
             let magnitude = pow(10, floor(Foundation.log10(raw)))
-            let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+            let error = raw / magnitude
+            let step = magnitude * (error >= 50.0.squareRoot() ? 10 : error >= 10.0.squareRoot() ? 5 : error >= 2.0.squareRoot() ? 2 : 1)
             var out: [Double] = []
             var t = ceil(lower / step) * step
             while t <= upper + step * 1e-9 {
@@ -81,6 +83,7 @@ enum NumberText {
         if a >= 1e9 { return trim(v / 1e9) + "G" }
         if a >= 1e6 { return trim(v / 1e6) + "M" }
         if a >= 1e4 { return trim(v / 1e3) + "k" }
+        if a >= 1e3 { return String(format: "%.0f", v) }
         if a < 1e-3 {
             let e = Int(floor(Foundation.log10(a)))
             return trim(v / pow(10, Double(e))) + "e\(e)"

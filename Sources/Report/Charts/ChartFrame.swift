@@ -6,6 +6,7 @@ struct LegendEntry {
     var label: String
     var colour: String
     var mark: Mark = .line
+    var dashed = false
 }
 
 /// The frame every x/y chart draws in: the `<svg>` element with its accessible name (`aria-label`, `<title>`,
@@ -72,7 +73,7 @@ struct ChartFrame {
         for (i, entry) in legend.enumerated() {
             let ly = top + 8 + 15 * Double(i)
             switch entry.mark {
-            case .line: out.append("<line x1=\"\(coord(x0))\" y1=\"\(coord(ly))\" x2=\"\(coord(x0 + 16))\" y2=\"\(coord(ly))\" stroke=\"\(entry.colour)\" stroke-width=\"2.5\"/>")
+            case .line: out.append("<line x1=\"\(coord(x0))\" y1=\"\(coord(ly))\" x2=\"\(coord(x0 + 16))\" y2=\"\(coord(ly))\" stroke=\"\(entry.colour)\" stroke-width=\"2.5\"\(entry.dashed ? " stroke-dasharray=\"4 2\"" : "")/>")
             case .point: out.append("<circle cx=\"\(coord(x0 + 8))\" cy=\"\(coord(ly))\" r=\"4\" fill=\"\(entry.colour)\"/>")
             case .square: out.append("<rect x=\"\(coord(x0 + 3))\" y=\"\(coord(ly - 5))\" width=\"10\" height=\"10\" fill=\"\(entry.colour)\"/>")
             }

@@ -8,6 +8,8 @@ struct Heatmap {
         var shade: Double
         var text: String
         var detail: String
+        /// A second, smaller line under the text (an interval).
+        var note: String? = nil
     }
 
     enum Colours { case diverging, sequential }
@@ -25,8 +27,9 @@ struct Heatmap {
     var scaleLabels: (low: String, high: String)
 
     func svg() -> String {
-        let cellWidth = max(84, 7.0 * Double(columns.map { min($0.count, 20) }.max() ?? 6))
-        let cellHeight = 30.0
+        let hasNotes = cells.contains { $0.contains { $0?.note != nil } }
+        let cellWidth = max(hasNotes ? 110 : 84, 7.0 * Double(columns.map { min($0.count, 20) }.max() ?? 6))
+        let cellHeight = hasNotes ? 40.0 : 30.0
         let left = 20 + 6.5 * Double(rows.map { min($0.count, 28) }.max() ?? 6)
         let top = 34.0
         let width = left + cellWidth * Double(columns.count) + 20
@@ -47,7 +50,11 @@ struct Heatmap {
                 }
                 let fill = colours == .diverging ? Palette.diverging(cell.shade) : Palette.sequential(cell.shade)
                 out.append("<rect x=\"\(coord(x + 1))\" y=\"\(coord(y + 1))\" width=\"\(coord(cellWidth - 2))\" height=\"\(coord(cellHeight - 2))\" fill=\"\(fill)\"><title>\(HTMLEscape.escape(cell.detail))</title></rect>")
-                out.append("<text x=\"\(coord(x + cellWidth / 2))\" y=\"\(coord(y + cellHeight / 2 + 4))\" text-anchor=\"middle\" \(ChartFrame.font) fill=\"\(Palette.textColour(on: fill))\" pointer-events=\"none\">\(HTMLEscape.escape(cell.text))</text>")
+                let ink = Palette.textColour(on: fill)
+                out.append("<text x=\"\(coord(x + cellWidth / 2))\" y=\"\(coord(y + cellHeight / 2 + (cell.note == nil ? 4 : -2)))\" text-anchor=\"middle\" \(ChartFrame.font) fill=\"\(ink)\" pointer-events=\"none\">\(HTMLEscape.escape(cell.text))</text>")
+                if let note = cell.note {
+                    out.append("<text x=\"\(coord(x + cellWidth / 2))\" y=\"\(coord(y + cellHeight / 2 + 12))\" text-anchor=\"middle\" font-size=\"9\" font-family=\"system-ui,sans-serif\" fill=\"\(ink)\" pointer-events=\"none\">\(HTMLEscape.escape(note))</text>")
+                }
             }
         }
         // The colour scale, end to end, with what its ends mean.

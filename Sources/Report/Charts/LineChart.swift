@@ -16,6 +16,11 @@ struct LineChart {
     /// How a point's tooltip reads its coordinates.
     var pointText: (Double, Double) -> String = { "x \(NumberText.compact($0)), y \(NumberText.compact($1))" }
 
+    /// The legend entries matching the series' colours and dashes.
+    static func legend(_ series: [Series]) -> [LegendEntry] {
+        series.enumerated().map { LegendEntry(label: $0.element.name, colour: Palette.categorical($0.offset), dashed: Palette.secondCycle($0.offset)) }
+    }
+
     func svg() -> String {
         let f = frame
         var marks: [String] = []
@@ -24,7 +29,8 @@ struct LineChart {
             let finite = s.points.filter { $0.x.isFinite && $0.y.isFinite && (f.x.scale == .linear || $0.x > 0) }
             if !s.pointsOnly && finite.count > 1 {
                 let path = finite.map { "\(coord(f.px($0.x))),\(coord(f.py($0.y)))" }.joined(separator: " ")
-                marks.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.8\"><title>\(HTMLEscape.escape(s.name))</title></polyline>")
+                let dash = Palette.secondCycle(i) ? " stroke-dasharray=\"6 3\"" : ""
+                marks.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.8\"\(dash)><title>\(HTMLEscape.escape(s.name))</title></polyline>")
             }
             // Dense curves (hundreds of steps) draw their line alone; sparse ones mark every point.
             if finite.count <= 40 || s.pointsOnly {

@@ -5,6 +5,9 @@ enum Palette {
 
     static func categorical(_ i: Int) -> String { categorical[i % categorical.count] }
 
+    /// Series past the palette's length repeat its colours, told apart by a dashed line or a square mark.
+    static func secondCycle(_ i: Int) -> Bool { i >= categorical.count && (i / categorical.count) % 2 == 1 }
+
     /// A diverging scale for signed values in −1…1: orange below zero, white at zero, blue above.
     static func diverging(_ t: Double) -> String {
         let x = max(-1, min(1, t.isFinite ? t : 0))

@@ -18,7 +18,13 @@ struct ScatterChart {
     var points: [Point]
     /// Indices into `points` on the frontier, in x order; nil when the chart draws none.
     var frontier: [Int]?
-    var labelPoints = true
+    /// Which points carry a label beside them (the rest are named by the legend and their tooltips).
+    var labelled: Set<Int>?
+
+    /// The legend entries matching the points' colours and marks.
+    static func legend(_ points: [Point]) -> [LegendEntry] {
+        points.map { LegendEntry(label: $0.label, colour: Palette.categorical($0.series), mark: Palette.secondCycle($0.series) ? .square : .point) }
+    }
 
     func svg() -> String {
         let f = frame
@@ -37,9 +43,16 @@ struct ScatterChart {
                 marks.append("<line x1=\"\(coord(f.px(lo)))\" y1=\"\(coord(cy))\" x2=\"\(coord(f.px(hi)))\" y2=\"\(coord(cy))\" stroke=\"\(colour)\" stroke-width=\"1\"/>")
             }
             let onFrontier = frontier?.contains(i) ?? true
-            marks.append("<circle cx=\"\(coord(cx))\" cy=\"\(coord(cy))\" r=\"4.5\" fill=\"\(onFrontier ? colour : "#fff")\" stroke=\"\(colour)\" stroke-width=\"1.5\"><title>\(HTMLEscape.escape(p.detail))</title></circle>")
-            if labelPoints {
-                marks.append("<text x=\"\(coord(cx + 7))\" y=\"\(coord(cy - 6))\" \(ChartFrame.font) fill=\"#1b1f24\">\(HTMLEscape.escape(ChartFrame.cut(p.label, 22)))</text>")
+            let fill = onFrontier ? colour : "#fff", tip = "<title>\(HTMLEscape.escape(p.detail))</title>"
+            if Palette.secondCycle(p.series) {
+                marks.append("<rect x=\"\(coord(cx - 4))\" y=\"\(coord(cy - 4))\" width=\"8\" height=\"8\" fill=\"\(fill)\" stroke=\"\(colour)\" stroke-width=\"1.5\">\(tip)</rect>")
+            } else {
+                marks.append("<circle cx=\"\(coord(cx))\" cy=\"\(coord(cy))\" r=\"4.5\" fill=\"\(fill)\" stroke=\"\(colour)\" stroke-width=\"1.5\">\(tip)</circle>")
+            }
+            if labelled?.contains(i) ?? true {
+                // Near the right edge a label goes to the left of its point, so that the plot does not cut it.
+                let leftward = cx > f.left + f.plotWidth * 0.7
+                marks.append("<text x=\"\(coord(leftward ? cx - 7 : cx + 7))\" y=\"\(coord(cy - 6))\"\(leftward ? " text-anchor=\"end\"" : "") \(ChartFrame.font) fill=\"#1b1f24\">\(HTMLEscape.escape(ChartFrame.cut(p.label, 22)))</text>")
             }
         }
         return f.render(marks)
