@@ -130,7 +130,7 @@ PAGE_CHECK = r"""
       failedBy.value = ''; change(failedBy);
     }
     const search = document.getElementById('search');
-    const target = examples.length ? examples[examples.length - 1].querySelector('h3').textContent.replace('example ', '').trim() : '';
+    const target = examples.length ? examples[examples.length - 1].getAttribute('data-id') : '';
     search.value = target; search.dispatchEvent(new Event('input', {bubbles: true}));
     f.search = target === '' || (visible() >= 1 && examples.filter(e => !e.hidden).every(e => e.textContent.toLowerCase().includes(target.toLowerCase())));
     search.value = ''; search.dispatchEvent(new Event('input', {bubbles: true}));

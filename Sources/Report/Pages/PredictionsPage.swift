@@ -76,7 +76,8 @@ struct PredictionsPage: ReportPage {
             disagree = Set(present.map { $0.2.prediction.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }).count > 1
         }
         return .element(named: "section", nodes: [
-            .class("example"), .attribute(named: "data-disagree", value: disagree ? "1" : "0"),
+            .class("example"), .id("example-" + HTMLEscape.fileName(id)), .attribute(named: "data-id", value: HTMLEscape.escape(id)),
+            .attribute(named: "data-disagree", value: disagree ? "1" : "0"),
             .attribute(named: "data-failed", value: failed.joined(separator: " ")),
             .h3(.text("example "), .untrusted(id), .if(first.group != nil, .span(.class("muted"), .text(" · group "), .untrusted(first.group ?? "")))),
             .div(.strong("prompt "), Self.cut(first.prompt)),
