@@ -71,6 +71,6 @@ enum ReportStyle {
     svg.chart{max-width:100%;height:auto;display:block;margin:8px 0 16px}.charts{display:flex;flex-wrap:wrap;gap:12px}
     .verdict li{margin:4px 0}.example{border-top:1px solid #d0d7de;padding:8px 0}.example h3{font-size:14px;margin:4px 0}
     .filters{background:#f6f8fa;border:1px solid #d0d7de;padding:8px;margin:8px 0}.filters label{margin-right:12px;white-space:nowrap}
-    details.cut summary{cursor:pointer}[hidden]{display:none!important}.bidi{unicode-bidi:isolate}
+    details.cut summary{cursor:pointer}[hidden]{display:none!important}
     """
 }
