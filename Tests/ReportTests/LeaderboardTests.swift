@@ -51,6 +51,21 @@ final class LeaderboardTests: XCTestCase {
         XCTAssertTrue(sentences.last!.hasPrefix("Overall: the lowest mean rank is \(board.rows[0].entry)'s"), sentences.last!)
     }
 
+    /// A task on which every entry scores the same names no best and stars no one.
+    func testATaskThatSeparatesNothingNamesNoBest() throws {
+        var synthetic = SyntheticReport()
+        synthetic.flat = ["gsm8k": 0]
+        let data = try load(synthetic)
+        let board = Leaderboard(data)
+        let gsm8k = try XCTUnwrap(board.columns.first { $0.task == "gsm8k" })
+        XCTAssertNil(gsm8k.best)
+        XCTAssertEqual(gsm8k.top.count, synthetic.methods.count)
+        XCTAssertTrue(board.rows.allSatisfy { $0.cells["gsm8k"]?.rank == gsm8k.top.count.asRank })
+        let sentences = Verdict.sentences(board, fullEntry: data.fullEntry)
+        XCTAssertTrue(sentences.contains("gsm8k (gsm8k-strict, 0-100): every entry scores 0.00; the task does not separate them."), "\(sentences)")
+        XCTAssertFalse(OverviewPage.table(board, data: data).rows.contains { $0.contains { $0.text.contains("0.00 ★") } })
+    }
+
     /// Without a suite's tests nothing is called significant, and one seed says what its intervals cover.
     func testWithoutTestsNothingIsSignificant() throws {
         let runs = try temporaryFolder()
@@ -64,4 +79,9 @@ final class LeaderboardTests: XCTestCase {
         XCTAssertTrue(sentences.contains("No paired tests were run"), sentences)
         XCTAssertTrue(sentences.contains("Each entry ran one seed"), sentences)
     }
+}
+
+private extension Int {
+    /// The rank every one of n tied entries shares.
+    var asRank: Double { Double(self + 1) / 2 }
 }

@@ -13,6 +13,8 @@ struct SyntheticReport {
     var prediction: (Int) -> String = { "The Eagle is a coffee shop near Burger King, example \($0)." }
     var reference: (Int) -> String = { "The Eagle coffee shop is near Burger King (\($0))." }
     var parameter = "8"
+    /// Tasks on which every run scores the same (a budget that teaches nothing).
+    var flat: [String: Double] = [:]
 
     func metrics(_ task: String) -> [(String, String)] {
         switch task {
@@ -42,7 +44,7 @@ struct SyntheticReport {
                     spec.params = ["r": parameter]
                     let rank: Double = Double(methods.count - m) / Double(methods.count)
                     let noise: Double = Double.random(in: -0.05...0.05, using: &rng)
-                    let quality: Double = 0.2 + 0.6 * rank + noise
+                    let quality: Double = flat[task] ?? (0.2 + 0.6 * rank + noise)
                     scores.append(quality)
                     let runID = spec.runID
                     let metricResults = metrics(task).map { (name: String, scale: String) -> MetricResult in

@@ -24,7 +24,9 @@ struct Leaderboard {
         var metric: String
         var scale: String
         var higherIsBetter: Bool
+        /// The entry with the best mean, when no other shares it; `top` lists every entry at the best mean.
         var best: String?
+        var top: [String]
         var fullMean: Double?
     }
 
@@ -71,8 +73,10 @@ struct Leaderboard {
                 cell.tiedWithBest = isBest ? true : vsBest.map { $0.verdict == "no significant difference" }
                 cells[entry, default: [:]][task] = cell
             }
-            let best = means.enumerated().min { ranks[$0.offset] < ranks[$1.offset] }?.element.0
-            columns.append(Column(task: task, metric: metric, scale: scale, higherIsBetter: higherIsBetter, best: best, fullMean: full))
+            let bestRank = ranks.min()!
+            let top = means.indices.filter { ranks[$0] == bestRank }.map { means[$0].0 }
+            columns.append(Column(task: task, metric: metric, scale: scale, higherIsBetter: higherIsBetter, best: top.count == 1 ? top[0] : nil,
+                                  top: top, fullMean: full))
         }
         self.columns = columns
         rows = data.entries.compactMap { entry in

@@ -8,12 +8,19 @@ enum Verdict {
         var out: [String] = []
         guard !board.columns.isEmpty else { return ["No completed run has a score yet."] }
         for column in board.columns {
-            guard let best = column.best, let cell = board.rows.first(where: { $0.entry == best })?.cells[column.task] else { continue }
-            var s = "\(column.task) (\(column.metric), \(column.scale)): best is \(best) at \(Formatting.number(cell.mean, scale: column.scale))"
+            let scored = board.rows.filter { $0.cells[column.task] != nil }.count
+            guard let first = column.top.first, let cell = board.rows.first(where: { $0.entry == first })?.cells[column.task] else { continue }
+            let value = Formatting.number(cell.mean, scale: column.scale)
+            if column.top.count == scored && scored > 1 {
+                out.append("\(column.task) (\(column.metric), \(column.scale)): every entry scores \(value); the task does not separate them.")
+                continue
+            }
+            var s = "\(column.task) (\(column.metric), \(column.scale)): "
+                + (column.top.count == 1 ? "best is \(first) at \(value)" : "\(list(column.top)) tie for best at \(value)")
             if let (lo, hi) = cell.interval { s += " (95% interval \(Formatting.number(lo, scale: column.scale))–\(Formatting.number(hi, scale: column.scale)))" }
             if let full = column.fullMean, let fullEntry {
-                if best == fullEntry {
-                    s += ", which is full fine-tuning itself."
+                if column.top.contains(fullEntry) {
+                    s += column.top.count == 1 ? ", which is full fine-tuning itself." : "."
                 } else {
                     s += "; full fine-tuning \(Formatting.number(full, scale: column.scale))"
                     if let verdict = cell.verdict {
@@ -31,7 +38,7 @@ enum Verdict {
             let tested = board.rows.compactMap { row in row.cells[column.task].map { (row.entry, $0) } }
             let better = tested.filter { $0.1.verdict == "better" }.map(\.0)
             let worse = tested.filter { $0.1.verdict == "worse" }.map(\.0)
-            let tied = tested.filter { $0.0 != best && $0.1.tiedWithBest == true }.map(\.0)
+            let tied = tested.filter { !column.top.contains($0.0) && $0.1.tiedWithBest == true }.map(\.0)
             if !better.isEmpty { s += " Significantly better than full fine-tuning: \(list(better))." }
             if !worse.isEmpty { s += " Significantly worse than full fine-tuning: \(list(worse))." }
             if tested.contains(where: { $0.1.tiedWithBest != nil }) {

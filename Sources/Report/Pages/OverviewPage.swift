@@ -23,7 +23,9 @@ struct OverviewPage: ReportPage {
             .raw(heatmap()),
             .h2("Leaderboard"),
             .p(.class("muted"), .text("Sorted by mean rank over the tasks (1 is best). Under each score its 95% interval; under each difference "
-                + "its paired 95% interval and the corrected test's verdict. Click a header to sort.")),
+                + "its paired 95% interval and the corrected test's verdict. The intervals are each comparison's own; the verdict is corrected "
+                + "for all the tests of the task (Holm), so an interval that excludes zero can still be no significant difference. "
+                + "Click a header to sort.")),
             Self.table(board, data: data).html(linkPrefix: site.root),
             .h2("Tasks"),
             .ul(.forEach(data.tasks) { task in
