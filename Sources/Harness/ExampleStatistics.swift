@@ -1,6 +1,5 @@
 import Foundation
 import Metrics
-import Results
 
 /// `statistics.json`: a run's per-example sufficient statistics, from which every figure of the run can be recomputed
 /// on any subset or resample of its evaluation examples — what intervals over seeds and examples, and paired tests

@@ -3,16 +3,9 @@ import Results
 
 /// How figures read in the report.
 enum Formatting {
-    static func score(_ m: MetricResult) -> String {
-        let digits = m.scale == "0-1" ? 4 : 2
-        return String(format: "%.\(digits)f", m.score)
-    }
+    static func score(_ m: MetricResult) -> String { number(m.score, scale: m.scale) }
 
-    static func interval(_ m: MetricResult) -> String {
-        guard m.ci95.count == 2 else { return "" }
-        let digits = m.scale == "0-1" ? 4 : 2
-        return String(format: "[%.\(digits)f, %.\(digits)f]", m.ci95[0], m.ci95[1])
-    }
+    static func interval(_ m: MetricResult) -> String { m.ci95.count == 2 ? range((m.ci95[0], m.ci95[1]), scale: m.scale) : "" }
 
     static func count(_ n: Int) -> String {
         let f = NumberFormatter()

@@ -162,9 +162,12 @@ struct TaskPage: ReportPage {
     /// Per entry, every measure's mean with its interval over seeds and examples, marked where the corrected test
     /// against full fine-tuning found a difference (▲ better, ▼ worse) and where the entry is the task's best (★).
     static func comparisonTable(_ data: ReportData, task: String) -> ReportTable {
-        let measures = data.entries.flatMap { e in data.comparison(task: task, entry: e)?.intervals[data.comparisonLabel(e)]?.map(\.measure) ?? [] }
-            .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            .sorted { (Self.kindOrder($0), $0) < (Self.kindOrder($1), $1) }
+        // Metrics first, then calibration, then forgetting, each by name.
+        let kinds = ["metric", "calibration", "forgetting"]
+        let measures = data.entries.flatMap { e in data.comparison(task: task, entry: e)?.intervals[data.comparisonLabel(e)] ?? [] }
+            .reduce(into: [SuiteComparison.Interval]()) { all, i in if !all.contains(where: { $0.measure == i.measure }) { all.append(i) } }
+            .sorted { (kinds.firstIndex(of: $0.kind) ?? 3, $0.measure) < (kinds.firstIndex(of: $1.kind) ?? 3, $1.measure) }
+            .map(\.measure)
         let columns = [ReportTable.Column(name: "method")] + measures.map { ReportTable.Column(name: $0, numeric: true) }
         var rows: [[ReportTable.Cell]] = []
         for entry in data.entries {
@@ -188,9 +191,6 @@ struct TaskPage: ReportPage {
         return ReportTable(id: "measures-" + HTMLEscape.fileName(task), caption: "\(task): every measure per method (mean over seeds, 95% interval)",
                            columns: columns, rows: rows)
     }
-
-    /// Metrics first, then calibration, then forgetting.
-    static func kindOrder(_ measure: String) -> Int { measure.hasPrefix("forgetting:") ? 2 : measure.hasSuffix("-ece") ? 1 : 0 }
 
     /// Every paired test of the task: against full fine-tuning and against the best, per measure.
     static func testsTable(_ data: ReportData, task: String) -> ReportTable {
