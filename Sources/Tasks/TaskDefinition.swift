@@ -77,6 +77,7 @@ public struct TaskDefinition: Sendable, Codable, Equatable {
     public static func load(_ path: String) throws -> TaskDefinition {
         let text = try TextFile.read(path)
         let definition: TaskDefinition
+        try YAMLExpansion.check(text, path: path)
         do { definition = try YAMLDecoder().decode(TaskDefinition.self, from: text) } catch let error as DecodingError {
             throw TaskDataError(path, DecodingErrorText.describe(error, format: "YAML"))
         } catch {

@@ -54,6 +54,34 @@ final class CLITests: XCTestCase {
         }
     }
 
+    /// Nested aliases whose expansion explodes (a "billion laughs" in 13 lines, hashed as mapping keys while the tree
+    /// is built) are refused from the event stream in well under a second, in a run config and in a suite file; a file
+    /// of modest aliases still reads.
+    func testAYAMLAliasBombIsRefusedAtOnce() throws {
+        let dir = try temporaryFolder()
+        var bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for i in 1...8 { bomb.append("a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]") }
+        bomb.append("k: {? *a8 : 1, ? *a7 : 2}")
+        for (name, head) in [("run.yaml", ["task: e2e", "method: lora"]), ("suite.yaml", ["name: bomb", "tasks: [e2e]", "methods: [lora]"])] {
+            let path = dir.appendingPathComponent(name).path
+            try ((bomb + head).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            let started = Date()
+            let r = try run(name == "run.yaml" ? ["run", "--config", path, "--steps", "1"] : ["suite", "status", path])
+            XCTAssertLessThan(Date().timeIntervalSince(started), 10, "\(name): took too long to refuse")
+            XCTAssertNotEqual(r.status, 0)
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains("\(path):5: aliases expand this file past 100000 nodes"), r.stderr)
+        }
+        // Anchors and aliases within reason are YAML as usual.
+        let fine = dir.appendingPathComponent("fine.yaml").path
+        try "task: e2e\nmethod: lora\nmodel: tiny\nsteps: 1\nbatch: &b 2\neval_batch: *b\nparams: {r: &r 4, lora_alpha: *r}\n"
+            .write(toFile: fine, atomically: true, encoding: .utf8)
+        let r = try run(["run", "--config", fine, "--out", dir.appendingPathComponent("runs").path, "--eval-limit", "1", "--forgetting-examples", "0"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let result = try json(String(contentsOfFile: r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "/result.json", encoding: .utf8))
+        XCTAssertEqual((result["spec"] as? [String: Any])?["eval_batch"] as? Int, 2, "an alias reads as its anchor's value")
+    }
+
     func testEnvReportsAKernelThatFitsTheCPU() throws {
         let r = try run(["env", "--json"])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -74,6 +74,25 @@ final class TaskDefinitionTests: XCTestCase {
         assertTaskError(try TaskDefinition.load(path), path: path, "line 12", "metrics[1]", "unknown metric 'blue'")
     }
 
+    /// Nested aliases are counted on the event stream: past the limit the file is refused, naming its line, before
+    /// any tree is built; under it, anchors and aliases read as usual.
+    func testAliasExpansionIsBounded() throws {
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for i in 1...6 { lines.append("a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]") }
+        let text = lines.joined(separator: "\n") + "\n"
+        XCTAssertThrowsError(try YAMLExpansion.check(text, path: "bomb.yaml")) { error in
+            XCTAssertEqual("\(error)", "bomb.yaml:5: aliases expand this file past 100000 nodes; refusing it (a YAML alias bomb?)")
+        }
+        // a0…a3 expand to about 12,000 nodes: under the limit.
+        XCTAssertNoThrow(try YAMLExpansion.check(lines.prefix(4).joined(separator: "\n"), path: "fine.yaml"))
+        // The same shape, counted exactly: 1 + 10 scalars in a0, a1 = 1 + 10 × 11, with the mapping and keys.
+        XCTAssertThrowsError(try YAMLExpansion.check(lines.prefix(2).joined(separator: "\n"), path: "small.yaml", limit: 124))
+        XCTAssertNoThrow(try YAMLExpansion.check(lines.prefix(2).joined(separator: "\n"), path: "small.yaml", limit: 125))
+        let path = try temporaryFolder().appendingPathComponent("task.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try TaskDefinition.load(path)) { XCTAssertTrue("\($0)".contains("aliases expand this file"), "\($0)") }
+    }
+
     func testTemplateRejectsUnknownFields() throws {
         let t = PromptTemplate("{{story}} / {{ question }}")
         XCTAssertEqual(try t.fields(), ["story", "question"])

@@ -1,5 +1,6 @@
 import Foundation
 import Results
+import Tasks
 import Yams
 
 /// A YAML file read as nodes that keep their line, so that every problem is one line naming the file and the line.
@@ -12,6 +13,7 @@ public struct YAMLSource {
         guard let data = FileManager.default.contents(atPath: path) else { throw RunError("\(path): cannot read the file") }
         guard let text = String(data: data, encoding: .utf8) else { throw RunError("\(path): not UTF-8") }
         do {
+            try YAMLExpansion.check(text, path: path)
             guard let root = try Yams.compose(yaml: text) else { throw RunError("\(path): the file is empty") }
             self.root = root
         } catch let error as RunError {
