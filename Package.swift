@@ -56,9 +56,13 @@ let package = Package(
         ]),
         // One method on one task under a fixed budget: training, evaluation, calibration, forgetting, cost, result files.
         .target(name: "Harness", dependencies: [
-            "Engine", "Model", "Tokenizer", "Checkpoints", "Methods", "Metrics", "Training", "Tasks", "Results",
+            "Engine", "Model", "Tokenizer", "Checkpoints", "Methods", "Metrics", "Training", "Tasks", "Results", "Interchange",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: numericFlags),
+        // Models and adapters in other tools' formats: Hugging Face PEFT adapters (out and in), merged Hugging Face
+        // folders and GGUF files.
+        .target(name: "Interchange", dependencies: ["Engine", "Model", "Tokenizer", "Checkpoints", "Methods", "Results"],
+                swiftSettings: numericFlags),
         // The static HTML report, from the records alone.
         .target(name: "Report", dependencies: ["Results", .product(name: "Plot", package: "Plot"), .product(name: "CSV", package: "CSV.swift")]),
         // prctl(PR_SET_PDEATHSIG), which Swift cannot call directly (it is variadic): a run's process dies with its suite.
@@ -72,7 +76,7 @@ let package = Package(
             name: "peftbench",
             dependencies: [
                 "Engine", "Model", "Training", "Tokenizer", "Checkpoints", "Methods", "Metrics", "Tasks", "Harness", "Report",
-                "Suite", "Results", "CProcessControl",
+                "Suite", "Results", "Interchange", "CProcessControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: numericFlags
@@ -92,6 +96,10 @@ let package = Package(
         // The real model against the reference implementation's numbers (needs scripts/fetch-model.sh first).
         .testTarget(name: "ParityTests", dependencies: ["Engine", "Model", "Tokenizer", "Checkpoints", "TestSupport"],
                     exclude: ["Fixtures", "README.md", "reference"]),
+        // Exports loaded by PEFT, transformers and gguf (scripts/setup-reference.sh installs them), and PEFT's
+        // adapters loaded by peftbench.
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Methods", "Model", "Checkpoints", "Engine", "TestSupport"],
+                    exclude: ["reference"]),
         // Runs the built `peftbench` executable as a user would.
         .testTarget(name: "CLITests", dependencies: ["Engine", "TestSupport"], exclude: ["Fixtures"]),
     ]

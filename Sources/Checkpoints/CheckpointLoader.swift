@@ -22,7 +22,7 @@ public enum CheckpointLoader {
         let heads = try gguf.int("llama.attention.head_count")
         let hidden = try gguf.int("llama.embedding_length")
         let vocab = try gguf.metadata["llama.vocab_size"]?.int ?? gguf.strings("tokenizer.ggml.tokens").count
-        let config = LlamaConfig(
+        var config = LlamaConfig(
             hiddenSize: hidden,
             numHiddenLayers: try gguf.int("llama.block_count"),
             numAttentionHeads: heads,
@@ -33,6 +33,9 @@ public enum CheckpointLoader {
             rmsNormEps: Float(try gguf.double("llama.attention.layer_norm_rms_epsilon")),
             tieWordEmbeddings: gguf.tensor("output.weight") == nil,
             maxPositionEmbeddings: try gguf.int("llama.context_length"))
+        // llama.cpp reads projection biases when they are there; so does peftbench.
+        config.attentionBias = gguf.tensor("blk.0.attn_q.bias") != nil
+        config.mlpBias = gguf.tensor("blk.0.ffn_up.bias") != nil
         do { try config.validate() } catch { throw Failure("\(gguf.path): \(error)") }
         if let ropeDims = gguf.metadata["llama.rope.dimension_count"]?.int, ropeDims != config.headDim {
             throw Failure("\(gguf.path): partial rotary embeddings (\(ropeDims) of \(config.headDim)) are not supported")
@@ -49,7 +52,9 @@ public enum CheckpointLoader {
         default: break
         }
         let parts = gguf.split(separator: ".")
-        guard parts.count == 4, parts[0] == "blk", let layer = Int(parts[1]), parts[3] == "weight" else { return nil }
+        guard parts.count == 4, parts[0] == "blk", let layer = Int(parts[1]), parts[3] == "weight" || parts[3] == "bias" else { return nil }
+        let isBias = parts[3] == "bias"
+        if isBias && (parts[2] == "attn_norm" || parts[2] == "ffn_norm") { return nil }
         let module: String
         switch parts[2] {
         case "attn_norm": module = "input_layernorm"
@@ -63,7 +68,25 @@ public enum CheckpointLoader {
         case "ffn_down": module = "mlp.down_proj"
         default: return nil
         }
-        return "model.layers.\(layer).\(module).weight"
+        return "model.layers.\(layer).\(module).\(parts[3])"
+    }
+
+    /// The GGUF name of a Hugging Face llama tensor (the inverse of `huggingFaceName`).
+    public static func ggufName(_ huggingFace: String) -> String? {
+        switch huggingFace {
+        case "model.embed_tokens.weight": return "token_embd.weight"
+        case "model.norm.weight": return "output_norm.weight"
+        case "lm_head.weight": return "output.weight"
+        default: break
+        }
+        let parts = huggingFace.split(separator: ".")
+        guard parts.count >= 5, parts[0] == "model", parts[1] == "layers", let layer = Int(parts[2]) else { return nil }
+        let module = parts[3..<(parts.count - 1)].joined(separator: ".")
+        let names = ["input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm", "self_attn.q_proj": "attn_q",
+                     "self_attn.k_proj": "attn_k", "self_attn.v_proj": "attn_v", "self_attn.o_proj": "attn_output",
+                     "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up", "mlp.down_proj": "ffn_down"]
+        guard let short = names[module] else { return nil }
+        return "blk.\(layer).\(short).\(parts.last!)"
     }
 
     public static func load(gguf: GGUFFile) throws -> LlamaModel {
@@ -79,10 +102,10 @@ public enum CheckpointLoader {
                 throw Failure("\(gguf.path): tensor '\(info.name)' has shape \(info.shape), expected \(p.shape)")
             }
             try gguf.read(info, into: p.value.pointer)
-            // llama.cpp's converter interleaves the two rotary halves of each q/k head; undo it.
+            // llama.cpp's converter interleaves the two rotary halves of each q/k head (weights and biases); undo it.
             var heads: Int?
-            if name.hasSuffix("q_proj.weight") { heads = config.numAttentionHeads }
-            if name.hasSuffix("k_proj.weight") { heads = config.numKeyValueHeads }
+            if name.contains("q_proj.") { heads = config.numAttentionHeads }
+            if name.contains("k_proj.") { heads = config.numKeyValueHeads }
             if let heads { unpermuteRotaryRows(p, heads: heads) }
             if let blocks = BlockCopy.make(gguf: gguf, info: info, rotaryHeads: heads) {
                 if p === model.outputWeight {
@@ -104,8 +127,15 @@ public enum CheckpointLoader {
         return h * d + 2 * i + s
     }
 
+    /// The inverse, for writing: GGUF row h·D + 2i + s takes decoder row h·D + s·D/2 + i.
+    public static func decoderRow(forGGUFRow row: Int, rows: Int, heads: Int) -> Int {
+        let d = rows / heads, half = d / 2
+        let h = row / d, i = (row % d) / 2, s = row % 2
+        return h * d + s * half + i
+    }
+
     static func unpermuteRotaryRows(_ p: Parameter, heads: Int) {
-        let rows = p.shape[0], cols = p.shape[1]
+        let rows = p.shape[0], cols = p.shape.count > 1 ? p.shape[1] : 1
         let copy = Array(p.value.buffer)
         copy.withUnsafeBufferPointer { src in
             for row in 0..<rows {

@@ -26,18 +26,8 @@ public enum AdapterFile {
     public static func save(_ applied: AppliedMethod, to folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let pattern = applied.rankPattern()
-        // Cut tensors get buffers of their own; the others are written from the parameters' storage.
-        let stored: [(name: String, shape: [Int], buffer: FloatBuffer)] = applied.added.map { p in
-            guard let keep = pattern?[modulePath(of: p.name)], let cut = AdaLoRA.cut(p, keep: keep) else {
-                return (p.name, p.shape, p.value)
-            }
-            return (p.name, cut.shape, FloatBuffer(cut.values))
-        }
-        try withExtendedLifetime(stored) {
-            try SafetensorsWriter.write(stored.map { ($0.name, $0.shape, UnsafeBufferPointer($0.buffer.buffer)) },
-                                        metadata: ["format": "pt", "method": applied.name],
-                                        to: (folder as NSString).appendingPathComponent(weightsName))
-        }
+        try SafetensorsWriter.write(applied.storedTensors(), metadata: ["format": "pt", "method": applied.name],
+                                    to: (folder as NSString).appendingPathComponent(weightsName))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let config = Config(method: applied.name, options: applied.config, parameters: applied.added.map(\.name),
@@ -46,7 +36,7 @@ public enum AdapterFile {
     }
 
     /// `model.layers.0.self_attn.q_proj.lora_A.weight` → `model.layers.0.self_attn.q_proj`.
-    static func modulePath(of parameter: String) -> String {
+    public static func modulePath(of parameter: String) -> String {
         parameter.split(separator: ".").dropLast(2).joined(separator: ".")
     }
 
@@ -78,5 +68,19 @@ public enum AdapterFile {
             p.markModified()
         }
         return applied
+    }
+}
+
+extension AppliedMethod {
+    /// Every added parameter as an adapter file holds it: AdaLoRA's tensors cut to the triplets its rank pattern
+    /// keeps, the rest as they are.
+    public func storedTensors() -> [(name: String, shape: [Int], values: [Float])] {
+        let pattern = rankPattern()
+        return added.map { p in
+            if let keep = pattern?[AdapterFile.modulePath(of: p.name)], let cut = AdaLoRA.cut(p, keep: keep) {
+                return (p.name, cut.shape, cut.values)
+            }
+            return (p.name, p.shape, p.value.toArray())
+        }
     }
 }

@@ -30,7 +30,8 @@ public final class DecoderLayer {
         inputNorm.value.buffer.update(repeating: 1)
         postAttentionNorm.value.buffer.update(repeating: 1)
         func dense(_ slot: LinearSlot, _ inF: Int, _ outF: Int) -> any LinearLayer {
-            DenseLinear(name: "\(prefix).\(slot.module)", inFeatures: inF, outFeatures: outF, trainable: trainable)
+            let bias = [.q_proj, .k_proj, .v_proj, .o_proj].contains(slot) ? config.attentionBias : config.mlpBias
+            return DenseLinear(name: "\(prefix).\(slot.module)", inFeatures: inF, outFeatures: outF, bias: bias, trainable: trainable)
         }
         linears = [
             .q_proj: dense(.q_proj, c, c), .k_proj: dense(.k_proj, c, kv), .v_proj: dense(.v_proj, c, kv),

@@ -17,10 +17,14 @@ public protocol LinearLayer: AnyObject {
                   accumulateInput: Bool, rows: Int)
     /// Weights the layer holds outside `parameters` (a base kept quantized), counted as model parameters.
     var storedElements: Int { get }
+    /// Whether the layer is an affine map of its input at inference, so that a plain weight and bias can stand for
+    /// it (false for a bottleneck adapter, whose non-linearity no plain projection carries).
+    var isAffine: Bool { get }
 }
 
 extension LinearLayer {
     public var storedElements: Int { 0 }
+    public var isAffine: Bool { true }
 }
 
 /// The plain projection of a pretrained model: weight `(out, in)`, optionally a bias.

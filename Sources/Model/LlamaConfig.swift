@@ -14,6 +14,10 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
     public var maxPositionEmbeddings: Int
     /// Standard deviation of the normal initialisation of linears and embeddings (HF `initializer_range`).
     public var initializerRange: Float
+    /// Biases on q, k, v and o (HF `attention_bias`), and on gate, up and down (`mlp_bias`): a checkpoint with a
+    /// bias-tuned update folded in carries them.
+    public var attentionBias = false
+    public var mlpBias = false
 
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
@@ -27,6 +31,8 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
         case tieWordEmbeddings = "tie_word_embeddings"
         case maxPositionEmbeddings = "max_position_embeddings"
         case initializerRange = "initializer_range"
+        case attentionBias = "attention_bias"
+        case mlpBias = "mlp_bias"
     }
 
     public init(
@@ -63,6 +69,8 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
             tieWordEmbeddings: try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false,
             maxPositionEmbeddings: try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 2048,
             initializerRange: try c.decodeIfPresent(Float.self, forKey: .initializerRange) ?? 0.02)
+        attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? false
+        mlpBias = try c.decodeIfPresent(Bool.self, forKey: .mlpBias) ?? false
         try validate()
     }
 

@@ -20,6 +20,8 @@ public struct RunResult: Codable, Sendable {
     public var budget: Budget
     public var data: [DataFile]
     public var model: ModelInfo
+    /// The adapter the run started from (spec `adapter`), nil for a fresh method.
+    public var adapter: AdapterInfo?
     public var environment: EnvironmentReport
     public var lossCurve: [LossPoint] = []
     public var metrics: [MetricResult] = []
@@ -116,6 +118,22 @@ public struct RunResult: Codable, Sendable {
         public init(cause: String, stderrTail: [String]) {
             self.cause = cause
             self.stderrTail = stderrTail
+        }
+    }
+
+    public struct AdapterInfo: Codable, Sendable, Equatable {
+        public var path: String
+        /// `peft` or `peftbench`.
+        public var layout: String
+        /// Of its config and weights files together: a changed adapter at the same path is a different run.
+        public var sha256: String
+        public var notes: [String]
+
+        public init(path: String, layout: String, sha256: String, notes: [String]) {
+            self.path = path
+            self.layout = layout
+            self.sha256 = sha256
+            self.notes = notes
         }
     }
 

@@ -9,6 +9,9 @@ public struct RunSpec: Codable, Sendable, Equatable {
     public var method: String
     /// Method hyperparameters with Hugging Face PEFT's names (`r`, `lora_alpha`, …); defaults fill the rest.
     public var params: [String: String] = [:]
+    /// An adapter folder (PEFT's layout or peftbench's) installed instead of a fresh method: evaluated as it is with
+    /// `steps: 0`, trained further otherwise. Its config names the method.
+    public var adapter: String?
     public var model = "smollm2-135m"
     /// The budget: optimizer steps × examples per step, at most `seq` tokens per example.
     public var steps = 100
@@ -59,7 +62,8 @@ public struct RunSpec: Codable, Sendable, Equatable {
     public func validate() throws {
         guard !task.isEmpty else { throw RunError("task is missing") }
         guard !method.isEmpty else { throw RunError("method is missing") }
-        guard steps >= 1 else { throw RunError("steps must be at least 1, got \(steps)") }
+        // 0 steps: an evaluation-only run (of an imported adapter, or of the method as it starts).
+        guard steps >= 0 else { throw RunError("steps must be at least 0, got \(steps)") }
         if let trainExamples, trainExamples < 1 { throw RunError("train_examples must be at least 1, got \(trainExamples)") }
         if let targetTokens, targetTokens < 1 { throw RunError("target_tokens must be at least 1, got \(targetTokens)") }
         guard batch >= 1 else { throw RunError("batch must be at least 1, got \(batch)") }

@@ -17,8 +17,9 @@ public struct RunSpecKey: @unchecked Sendable {
     /// Every key, in the order help lists them. `task`, `method` and `params` come first.
     public static let all: [RunSpecKey] = [
         required("task", \.task, "the task (peftbench tasks list)"),
-        required("method", \.method, "the method (peftbench methods list)"),
+        field("method", \.method, "the method (peftbench methods list); with adapter, read from the adapter's config"),
         params,
+        optional("adapter", \.adapter, "an adapter folder to evaluate or train further (PEFT's layout or peftbench's); its config names the method"),
         field("model", \.model, "smollm2-135m, a .gguf file, a Hugging Face folder, or tiny"),
         field("steps", \.steps, "optimizer steps (the budget)"),
         field("batch", \.batch, "examples per step"),

@@ -18,6 +18,8 @@ public final class BPETokenizer: @unchecked Sendable {
     public let chatTemplate: ChatTemplate?
     /// Tokens matched as a whole before any splitting (control and user-defined tokens), longest first.
     public let specialTokens: [(text: String, id: Int32)]
+    /// The merges in rank order, as given: what an exported `tokenizer.json` or GGUF file carries.
+    public let mergePairs: [(String, String)]
 
     private let ids: [String: Int32]
     /// (left id, right id) → (rank, merged id)
@@ -48,6 +50,7 @@ public final class BPETokenizer: @unchecked Sendable {
         self.unknownID = unknownID
         self.addBOS = addBOS
         self.chatTemplate = chatTemplate
+        mergePairs = mergeList
         var ids: [String: Int32] = [:]
         ids.reserveCapacity(tokens.count)
         for (i, t) in tokens.enumerated() where ids[t] == nil { ids[t] = Int32(i) }

@@ -5,7 +5,7 @@ struct Peftbench: ParsableCommand {
         commandName: "peftbench",
         abstract: "Benchmark parameter-efficient fine-tuning methods against full fine-tuning.",
         subcommands: [EnvCommand.self, ModelCommand.self, MethodsCommand.self, GenerateCommand.self, ScoreCommand.self, MetricsCommand.self, TasksCommand.self,
-                      RunCommand.self, CompareCommand.self, SuiteCommand.self, ReportCommand.self, BenchCommand.self]
+                      RunCommand.self, CompareCommand.self, SuiteCommand.self, ReportCommand.self, ExportCommand.self, BenchCommand.self]
     )
 }
 

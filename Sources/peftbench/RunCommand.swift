@@ -2,6 +2,7 @@ import ArgumentParser
 import Checkpoints
 import Foundation
 import Harness
+import Interchange
 import Methods
 import Report
 import Results
@@ -67,6 +68,9 @@ struct RunSpecOptions: ParsableArguments {
             if let config { spec = try RunSpec.load(yaml: config) }
             for (key, value) in try flagValues() { try key.parse(&spec, value) }
         } catch let error as RunError { throw ValidationError("\(error)") }
+        if spec.method.isEmpty, let adapter = spec.adapter {
+            do { spec.method = try PEFTAdapter.methodName(adapter) } catch { throw ValidationError("\(error)") }
+        }
         guard !spec.task.isEmpty, !spec.method.isEmpty else {
             throw ValidationError("--task and --method are needed (or a --config that names them)")
         }

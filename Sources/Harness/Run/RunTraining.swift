@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Interchange
 import Methods
 import Results
 import Training
@@ -16,11 +17,21 @@ struct RunTraining {
         let steps = result.budget.steps
         let applied: AppliedMethod
         do {
-            let overrides = try MethodRegistry.withRunLength(spec.params, method: spec.method, steps: steps)
             let tokenizer = plan.tokenizer
-            applied = try MethodRegistry.apply(spec.method, to: plan.model, overrides: overrides,
-                                               context: MethodContext(seed: spec.seed, tokenize: { tokenizer.encode($0) }))
-        } catch { throw RunError("\(error)") }
+            let context = MethodContext(seed: spec.seed, tokenize: { tokenizer.encode($0) })
+            if let adapter = spec.adapter {
+                let imported = try PEFTAdapter.load(from: adapter, into: plan.model, context: context)
+                guard imported.method == spec.method else {
+                    throw RunError("\(adapter): the adapter is \(imported.method), the run names method \(spec.method)")
+                }
+                applied = imported.applied
+                result.adapter = .init(path: adapter, layout: imported.layout, sha256: try PEFTAdapter.digest(adapter),
+                                       notes: imported.notes)
+            } else {
+                let overrides = try MethodRegistry.withRunLength(spec.params, method: spec.method, steps: steps)
+                applied = try MethodRegistry.apply(spec.method, to: plan.model, overrides: overrides, context: context)
+            }
+        } catch let error as RunError { throw error } catch { throw RunError("\(error)") }
         result.method.config = applied.config
         result.method.targetedModules = applied.targetedModules.count
         let trainable = applied.trainable.reduce(0) { $0 + $1.count }

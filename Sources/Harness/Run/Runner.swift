@@ -1,4 +1,5 @@
 import Foundation
+import Interchange
 import Results
 
 /// One method on one task under a fixed budget, in four stages with typed hand-offs — plan (`RunPlan`), train
@@ -48,7 +49,8 @@ public final class Runner {
         if spec.learningRate == .select, options.learningRateChoice == nil {
             throw RunError("learning_rate: select is chosen by a suite's proxy runs; run it with peftbench suite run or compare")
         }
-        if !options.force, let done = try? RunFiles.readResult(folder: folder), done.status.isResult {
+        if !options.force, let done = try? RunFiles.readResult(folder: folder), done.status.isResult,
+           try spec.adapter.map({ try PEFTAdapter.digest($0) }) == done.adapter?.sha256 {
             options.onEvent(.kept(status: done.status.rawValue))
             return done
         }

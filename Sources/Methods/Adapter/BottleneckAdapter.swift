@@ -40,6 +40,7 @@ final class AdapterLinear: LinearLayer {
     var inFeatures: Int { base.inFeatures }
     var outFeatures: Int { base.outFeatures }
     var adapterParameters: [Parameter] { [down, downBias, up, upBias] }
+    var isAffine: Bool { false }
     var parameters: [Parameter] { base.parameters + adapterParameters }
 
     init(base: DenseLinear, path: String, size: Int, swish: Bool, seed: UInt64) {

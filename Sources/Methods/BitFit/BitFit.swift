@@ -12,6 +12,9 @@ public enum BitFit: PEFTMethod {
     public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
         let slots = try config.slots("target_modules")
         let (trainable, modules) = try wrapProjections(model, slots: slots, method: name) { dense, path, _ in
+            // A checkpoint exported with a bias-tuned update folded in has biases already; a second one would only
+            // shadow them under the same name.
+            guard dense.bias == nil else { throw MethodError("bitfit: \(path) already has a bias (a checkpoint with biases folded in)") }
             let w = BiasLinear(base: dense, path: path)
             return (w, [w.bias])
         }

@@ -14,7 +14,8 @@ public enum IA3: PEFTMethod {
 
     public static func apply(to model: LlamaModel, config: MethodConfig, context: MethodContext) throws -> AppliedMethod {
         let slots = try config.slots("target_modules")
-        let inputSide = Set(try config.slots("feedforward_modules"))
+        // Empty: every scale on the output side.
+        let inputSide = config.raw("feedforward_modules").isEmpty ? [] : Set(try config.slots("feedforward_modules"))
         guard inputSide.isSubset(of: Set(slots)) else { throw MethodError("ia3: feedforward_modules must be among target_modules") }
         let (trainable, modules) = try wrapProjections(model, slots: slots, method: name) { dense, path, slot in
             let w = IA3Linear(base: dense, path: path, onInput: inputSide.contains(slot))
