@@ -3,6 +3,7 @@ import Checkpoints
 import Foundation
 import Interchange
 import Methods
+import Results
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,6 +35,8 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let loaded: LoadedModel, method: String, applied: AppliedMethod?
         if let runFolder {
+            // A method with no PEFT counterpart is refused before its model is rebuilt.
+            if format == .peft { _ = try PEFTAdapter.peftType(of: try RunFiles.readResult(folder: runFolder).spec.method) }
             let tuned = try TunedModel.load(runFolder: runFolder)
             (loaded, method, applied) = (tuned.loaded, tuned.spec.method, tuned.applied)
         } else {
