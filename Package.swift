@@ -70,7 +70,7 @@ let package = Package(
         // Suites: files of tasks × methods × seeds, runs in child processes under limits, claims, shards, summaries,
         // estimates, Slurm job arrays.
         .target(name: "Suite", dependencies: [
-            "Harness", "Methods", "Tasks", "Checkpoints", "Report", "Results", .product(name: "Yams", package: "Yams"),
+            "Harness", "Methods", "Tasks", "Checkpoints", "Report", "Results", "Interchange", .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(
             name: "peftbench",

@@ -1,5 +1,6 @@
 import Foundation
 import Harness
+import Interchange
 import Methods
 import Results
 import Tasks
@@ -198,7 +199,11 @@ public struct SuiteFile {
             default: try add(e, source, "methods[]", into: &layer)
             }
         }
-        guard let label = label ?? method else { throw source.error(node, "methods[]: an entry needs name: or method:") }
+        // An adapter entry (`adapter: DIR`, often with `steps: 0`) takes its method from the adapter's config.
+        if method == nil, let adapter = layer.values.first(where: { $0.0 == "adapter" })?.1 {
+            do { method = try PEFTAdapter.methodName(adapter) } catch { throw source.error(node, "methods[].adapter: \(error)") }
+        }
+        guard let label = label ?? method else { throw source.error(node, "methods[]: an entry needs name:, method: or adapter:") }
         return Method(label: label, method: method ?? label, layer: layer, line: node.mark?.line)
     }
 

@@ -38,6 +38,27 @@ extension RunCLITests {
             XCTAssertEqual(try predictions(importFolder), try predictions(runFolder), method)
             XCTAssertFalse(try predictions(runFolder).isEmpty)
         }
+        // A suite lists an adapter beside its methods: an evaluation-only entry.
+        let suite = out.appendingPathComponent("with-adapter.yaml")
+        try """
+        name: with-adapter
+        model: tiny
+        tasks: [e2e]
+        methods:
+          - lora
+          - name: lora-imported
+            adapter: \(out.appendingPathComponent("peft-lora").path)
+            steps: 0
+        seeds: [0]
+        budget: {steps: 3, batch: 2, seq: 96}
+        evaluation: {eval_limit: 3, eval_batch: 2, forgetting_examples: 2}
+        """.write(to: suite, atomically: true, encoding: .utf8)
+        let suiteOut = out.appendingPathComponent("suite").path
+        let r = try cli.run(["suite", "run", suite.path, "--out", suiteOut, "--no-report", "--tasks-dir", tasksDir, "--threads", "1"],
+                            environment: environment)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let summary = try object(URL(fileURLWithPath: suiteOut).appendingPathComponent("suite.json"))
+        XCTAssertTrue("\(summary)".contains("lora-imported"), "the adapter entry is in suite.json")
     }
 
     func testExportsAndRefusals() throws {
