@@ -8,7 +8,8 @@ public struct GGUFWriter {
         public let name: String
         /// ggml order: dims[0] varies fastest.
         public let dims: [Int]
-        public let type: GGMLType
+        /// ggml's type number (`GGMLType.rawValue`).
+        public let typeCode: UInt32
         let byteCount: Int
         let emit: (inout AtomicFile.Stream) throws -> Void
 
@@ -19,7 +20,7 @@ public struct GGUFWriter {
             precondition(type != .q8_0 || (shape.last ?? 0) % 32 == 0, "\(name): Q8_0 needs rows of a multiple of 32")
             self.name = name
             dims = shape.reversed()
-            self.type = type
+            typeCode = type.rawValue
             byteCount = values.count / type.blockSize * type.blockBytes
             emit = { out in
                 switch type {
@@ -33,11 +34,12 @@ public struct GGUFWriter {
             }
         }
 
-        /// Bytes already encoded as `type` (tests build malformed or unusual files this way).
-        public init(name: String, dims: [Int], type: GGMLType, bytes: [UInt8]) {
+        /// Bytes as they are, under any type number: files of types peftbench does not read, or malformed ones, for
+        /// the tests of readers.
+        public init(name: String, dims: [Int], typeCode: UInt32, bytes: [UInt8]) {
             self.name = name
             self.dims = dims
-            self.type = type
+            self.typeCode = typeCode
             byteCount = bytes.count
             emit = { try $0.append(bytes) }
         }
@@ -72,7 +74,7 @@ public struct GGUFWriter {
                 str(t.name)
                 u32(UInt32(t.dims.count))
                 t.dims.forEach { u64(UInt64($0)) }
-                u32(t.type.rawValue)
+                u32(t.typeCode)
                 u64(UInt64(offset))
                 offset += (t.byteCount + alignment - 1) / alignment * alignment
             }

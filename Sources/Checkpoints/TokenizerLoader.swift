@@ -12,7 +12,7 @@ public enum TokenizerLoader {
         let pre: PreTokenizer
         switch preName {
         case "smollm": pre = .smollm
-        case "gpt2", "default": pre = .gpt2
+        case "gpt-2", "gpt2", "default": pre = .gpt2
         default: throw CheckpointLoader.Failure("\(gguf.path): pre-tokenizer '\(preName)' is not supported (smollm, gpt2 are)")
         }
         let tokens = try gguf.strings("tokenizer.ggml.tokens")

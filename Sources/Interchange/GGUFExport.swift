@@ -68,7 +68,7 @@ public enum GGUFExport {
         let special = Set(t.specialTokens.map(\.id))
         var out: [(String, GGUFFile.Value)] = [
             ("tokenizer.ggml.model", .string("gpt2")),
-            ("tokenizer.ggml.pre", .string(t.preTokenizer == .smollm ? "smollm" : "gpt2")),
+            ("tokenizer.ggml.pre", .string(t.preTokenizer == .smollm ? "smollm" : "gpt-2")),  // llama.cpp's names
             ("tokenizer.ggml.tokens", .array(t.tokens.map { .string($0) })),
             // 1 normal, 3 control: control tokens are matched whole in text.
             ("tokenizer.ggml.token_type", .array(t.tokens.indices.map { .int32(special.contains(Int32($0)) ? 3 : 1) })),

@@ -64,6 +64,7 @@ public struct RunSpec: Codable, Sendable, Equatable {
         guard !method.isEmpty else { throw RunError("method is missing") }
         // 0 steps: an evaluation-only run (of an imported adapter, or of the method as it starts).
         guard steps >= 0 else { throw RunError("steps must be at least 0, got \(steps)") }
+        if steps == 0, targetTokens == nil, learningRate == .select { throw RunError("learning_rate: select needs training steps; steps is 0") }
         if let trainExamples, trainExamples < 1 { throw RunError("train_examples must be at least 1, got \(trainExamples)") }
         if let targetTokens, targetTokens < 1 { throw RunError("target_tokens must be at least 1, got \(targetTokens)") }
         guard batch >= 1 else { throw RunError("batch must be at least 1, got \(batch)") }

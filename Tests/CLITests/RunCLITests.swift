@@ -201,7 +201,8 @@ final class RunCLITests: XCTestCase {
         for (args, fragment) in [
             (["run", "--task", "e2e", "--method", "nope", "--model", "tiny", "--tasks-dir", tasksDir, "--out", out.path], "nope"),
             (["run", "--task", "nope", "--method", "lora", "--model", "tiny", "--tasks-dir", tasksDir, "--out", out.path], "no task named 'nope'"),
-            (["run", "--task", "e2e", "--method", "lora", "--steps", "0"], "steps must be at least 1"),
+            (["run", "--task", "e2e", "--method", "lora", "--steps=-1"], "steps must be at least 0"),
+            (["run", "--task", "e2e", "--method", "lora", "--steps", "0", "--learning-rate", "select"], "select needs training steps"),
             (["run", "--method", "lora"], "--task and --method"),
             (["run", "--config", config.path], "unknown key 'stepz'"),
             (["run", "--task", "e2e", "--method", "lora", "--model", "tiny", "--param", "r=x", "--tasks-dir", tasksDir, "--out", out.path], "r"),

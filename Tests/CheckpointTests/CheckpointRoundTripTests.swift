@@ -34,11 +34,11 @@ final class CheckpointRoundTripTests: XCTestCase {
         let m = reference()
         var w = GGUFWriter()
         w.metadata = [
-            ("general.architecture", .string("llama")), ("llama.block_count", .u32(2)), ("llama.context_length", .u32(64)),
-            ("llama.embedding_length", .u32(32)), ("llama.feed_forward_length", .u32(48)),
-            ("llama.attention.head_count", .u32(4)), ("llama.attention.head_count_kv", .u32(2)),
-            ("llama.rope.freq_base", .f32(10_000)), ("llama.attention.layer_norm_rms_epsilon", .f32(1e-5)),
-            ("llama.vocab_size", .u32(40)),
+            ("general.architecture", .string("llama")), ("llama.block_count", .uint32(2)), ("llama.context_length", .uint32(64)),
+            ("llama.embedding_length", .uint32(32)), ("llama.feed_forward_length", .uint32(48)),
+            ("llama.attention.head_count", .uint32(4)), ("llama.attention.head_count_kv", .uint32(2)),
+            ("llama.rope.freq_base", .float32(10_000)), ("llama.attention.layer_norm_rms_epsilon", .float32(1e-5)),
+            ("llama.vocab_size", .uint32(40)),
         ]
         let names: [String: String] = [
             "model.embed_tokens.weight": "token_embd.weight", "model.norm.weight": "output_norm.weight",
@@ -56,7 +56,7 @@ final class CheckpointRoundTripTests: XCTestCase {
                 if module == "self_attn.q_proj" { values = permuteLikeLlamaCpp(values, rows: p.shape[0], cols: p.shape[1], heads: 4) }
                 if module == "self_attn.k_proj" { values = permuteLikeLlamaCpp(values, rows: p.shape[0], cols: p.shape[1], heads: 2) }
             }
-            w.tensors.append((name: ggufName!, dims: Array(p.shape.reversed()), type: 0, data: floatBytes(values)))
+            w.tensors.append(rawTensor(ggufName!, dims: Array(p.shape.reversed()), type: 0, data: floatBytes(values)))
         }
         let path = temporaryPath("tiny-llama.gguf")
         try w.write(to: path)

@@ -28,7 +28,7 @@ final class GGUFTests: XCTestCase {
         var w = GGUFWriter()
         w.metadata = [("general.architecture", .string("test"))]
         for (name, f) in fixtures.sorted(by: { $0.key < $1.key }) {
-            w.tensors.append((name: "t.\(name)", dims: [256, 2], type: Self.types[name]!, data: hexBytes(f.hex)))
+            w.tensors.append(rawTensor("t.\(name)", dims: [256, 2], type: Self.types[name]!, data: hexBytes(f.hex)))
         }
         let path = temporaryPath("dequant.gguf")
         try w.write(to: path)
@@ -44,12 +44,12 @@ final class GGUFTests: XCTestCase {
         }
     }
 
-    func validFile() -> [UInt8] {
+    func validFile() throws -> [UInt8] {
         var w = GGUFWriter()
-        w.metadata = [("general.architecture", .string("llama")), ("x.count", .u32(7)), ("x.names", .strings(["a", "b"]))]
-        w.tensors = [(name: "a.weight", dims: [4, 2], type: 0, data: floatBytes([1, 2, 3, 4, 5, 6, 7, 8])),
-                     (name: "b.weight", dims: [3], type: 0, data: floatBytes([9, 10, 11]))]
-        return w.bytes()
+        w.metadata = [("general.architecture", .string("llama")), ("x.count", .uint32(7)), ("x.names", .array([.string("a"), .string("b")]))]
+        w.tensors = [rawTensor("a.weight", dims: [4, 2], type: 0, data: floatBytes([1, 2, 3, 4, 5, 6, 7, 8])),
+                     rawTensor("b.weight", dims: [3], type: 0, data: floatBytes([9, 10, 11]))]
+        return try w.bytes()
     }
 
     func load(_ bytes: [UInt8], _ name: String = "case.gguf") throws -> GGUFFile {
@@ -72,17 +72,17 @@ final class GGUFTests: XCTestCase {
         XCTAssertEqual(out.toArray(), [1, 2, 3, 4, 5, 6, 7, 8])
     }
 
-    func testBadMagicAndVersion() {
-        var b = validFile()
+    func testBadMagicAndVersion() throws {
+        var b = try validFile()
         b[0] = UInt8(ascii: "X")
         XCTAssertTrue(message { _ = try load(b) }.contains("bad magic"))
-        b = validFile()
+        b = try validFile()
         b[4] = 9
         XCTAssertTrue(message { _ = try load(b) }.contains("version 9"))
     }
 
-    func testEveryTruncationIsAnErrorNotACrash() {
-        let b = validFile()
+    func testEveryTruncationIsAnErrorNotACrash() throws {
+        let b = try validFile()
         // The last tensor (3 floats) ends 20 bytes before the end: what follows is alignment padding.
         let dataEnd = b.count - 20
         for cut in stride(from: 1, to: dataEnd, by: 3) {
@@ -95,9 +95,9 @@ final class GGUFTests: XCTestCase {
         XCTAssertNoThrow(try load(Array(b.prefix(dataEnd))))
     }
 
-    func testRandomCorruptionNeverCrashes() {
+    func testRandomCorruptionNeverCrashes() throws {
         var rng = RandomGenerator(seed: 99)
-        let valid = validFile()
+        let valid = try validFile()
         for _ in 0..<300 {
             var b = valid
             for _ in 0..<Int(1 + rng.next() % 4) { b[Int(rng.next() % UInt64(b.count))] = UInt8(truncatingIfNeeded: rng.next()) }
@@ -109,15 +109,15 @@ final class GGUFTests: XCTestCase {
         }
     }
 
-    func testUnknownTypeAndOffsetPastEndNameTheTensor() {
+    func testUnknownTypeAndOffsetPastEndNameTheTensor() throws {
         var w = GGUFWriter()
-        w.tensors = [(name: "odd.weight", dims: [32], type: 99, data: [UInt8](repeating: 0, count: 64))]
-        XCTAssertTrue(message { _ = try load(w.bytes()) }.contains("odd.weight"))
-        w.tensors = [(name: "big.weight", dims: [1000], type: 0, data: floatBytes([1, 2]))]
-        let m = message { _ = try load(w.bytes()) }
+        w.tensors = [rawTensor("odd.weight", dims: [32], type: 99, data: [UInt8](repeating: 0, count: 64))]
+        XCTAssertTrue(message { _ = try load(try w.bytes()) }.contains("odd.weight"))
+        w.tensors = [rawTensor("big.weight", dims: [1000], type: 0, data: floatBytes([1, 2]))]
+        let m = message { _ = try load(try w.bytes()) }
         XCTAssertTrue(m.contains("big.weight") && m.contains("past the end"), m)
-        w.tensors = [(name: "iq.weight", dims: [256], type: 11, data: [UInt8](repeating: 0, count: 110))]  // Q3_K
-        let f = try? load(w.bytes())
+        w.tensors = [rawTensor("iq.weight", dims: [256], type: 11, data: [UInt8](repeating: 0, count: 110))]  // Q3_K
+        let f = try? load(try w.bytes())
         XCTAssertTrue(message { try f?.read(f!.tensor("iq.weight")!, into: FloatBuffer(count: 256).pointer) }.contains("cannot dequantize"))
     }
 }

@@ -34,7 +34,8 @@ struct RunPage: ReportPage {
                    ("evaluation", "\(r.budget.evaluationExamples) examples of \(r.budget.evaluationSplit), \(r.budget.decoding)")]),
             .h2("Data and model"),
             pairs(r.data.map { ("\($0.split) (\($0.origin))", "\($0.path) · sha256 \($0.sha256)") }
-                  + [("model", "\(r.model.name) · \(Formatting.count(r.model.parameters)) parameters" + (r.model.sha256.map { " · sha256 \($0)" } ?? ""))]),
+                  + [("model", "\(r.model.name) · \(Formatting.count(r.model.parameters)) parameters" + (r.model.sha256.map { " · sha256 \($0)" } ?? ""))]
+                  + (r.adapter.map { a in [("started from adapter", "\(a.path) (\(a.layout) layout) · sha256 \(a.sha256)" + a.notes.map { " · \($0)" }.joined())] } ?? [])),
             .h2("Training loss"),
             .raw(lossCurve()),
             .h2("Metrics"),

@@ -7,6 +7,8 @@ Usage: torch_reference.py JOB.json → JSON on stdout. The job names:
   models          [{name, path}]: Hugging Face folders loaded with AutoModelForCausalLM
   gguf_models     [{name, path}]: GGUF files loaded with transformers' GGUF reader
   gguf_files      [{name, path}]: GGUF files read with the gguf package (tensor table and metadata)
+  llama_cpp       [{name, path}]: GGUF files loaded and evaluated by llama.cpp itself (llama-cpp-python)
+  llama_cpp_tokenize  {path, texts}: llama.cpp's tokenizer, from a GGUF file's metadata, on texts
   make_adapters   [{name, type, config, out}]: adapters created by peft itself on the base, every trained tensor
                   drawn at random (non-zero), saved with save_pretrained
 The answer: {"logits": {name: [T×V floats per sequence]}, "gguf": {name: {...}}, "tokenizer": {...}}.
@@ -93,6 +95,26 @@ for item in job.get("gguf_files", []):
             metadata[key] = field.parts[field.data[0]].tolist()[0]
     tensors = {t.name: {"type": t.tensor_type.name, "shape": [int(d) for d in t.shape]} for t in reader.tensors}
     out["gguf"][item["name"]] = {"metadata": metadata, "tensors": tensors}
+
+for item in job.get("llama_cpp", []):
+    import numpy
+    from llama_cpp import Llama
+
+    rows = []
+    for seq in ids:
+        # An F32 key/value cache (llama.cpp keeps F16 by default), so that an F32 file is computed in F32 throughout.
+        llm = Llama(model_path=item["path"], n_ctx=64, n_batch=64, n_threads=2, logits_all=True, verbose=False, type_k=0, type_v=0)
+        llm.eval(seq)
+        rows.append(numpy.asarray(llm.scores[: len(seq)], dtype=numpy.float64).reshape(-1).tolist())
+        del llm
+    out["logits"][item["name"]] = rows
+
+if "llama_cpp_tokenize" in job:
+    from llama_cpp import Llama
+
+    llm = Llama(model_path=job["llama_cpp_tokenize"]["path"], vocab_only=True, verbose=False)
+    out["llama_cpp_tokenize"] = [llm.tokenize(t.encode("utf-8"), add_bos=False, special=True)
+                                 for t in job["llama_cpp_tokenize"]["texts"]]
 
 if "tokenizer" in job:
     from transformers import AutoTokenizer
