@@ -68,12 +68,13 @@ public enum Forgetting {
         encoder.outputFormatting = .sortedKeys
         let key = FileDigest.sha256(try encoder.encode(probe) + Data("|\(modelDigest)|\(padID)|nll-v2".utf8))
         let path = (cacheFolder as NSString).appendingPathComponent("base-nll-\(key.prefix(16)).json")
-        if let data = FileManager.default.contents(atPath: path), let e = try? JSONDecoder().decode(Entry.self, from: data) {
+        if let data = FileManager.default.contents(atPath: path), let e = try? RunFiles.decoder().decode(Entry.self, from: data) {
             return (e.mean, e.tokens)
         }
         let fresh = nll(model: model, probe: probe, padID: padID)
         try FileManager.default.createDirectory(atPath: cacheFolder, withIntermediateDirectories: true)
-        try JSONEncoder().encode(Entry(mean: fresh.mean, tokens: fresh.tokens)).write(to: URL(fileURLWithPath: path), options: .atomic)
+        // A model with a NaN weight has a NaN likelihood; its runs then diverge, and the cache must still take it.
+        try RunFiles.encoder().encode(Entry(mean: fresh.mean, tokens: fresh.tokens)).write(to: URL(fileURLWithPath: path), options: .atomic)
         return fresh
     }
 

@@ -20,7 +20,6 @@ public enum AtomicFile {
         do {
             try body(&stream)
             try stream.flush()
-            guard fsync(fd) == 0 || errno == EINVAL else { throw RunError("\(path): cannot write (\(String(cString: strerror(errno))))") }
             close(fd)
         } catch {
             close(fd)

@@ -11,6 +11,8 @@ public enum SuiteEvent {
     case runFinished(SuiteRun, status: RunResult.Status, detail: String, seconds: Double)
     /// A run another process holds (another shard or suite on the same folder).
     case skipped(SuiteRun, reason: String)
+    /// A record that is there but cannot be read: the run is run again.
+    case unreadable(SuiteRun, problem: String)
     case wrote(what: String, path: String)
 }
 

@@ -47,6 +47,7 @@ public final class SuiteRunner {
     public let plan: SuitePlan
     public let options: Options
     private let claims: ClaimStore
+    private var models = ModelGuard()
     private let heartbeatEvery = 5.0
 
     public init(plan: SuitePlan, options: Options) {
@@ -78,6 +79,10 @@ public final class SuiteRunner {
         do { try FileManager.default.createDirectory(atPath: options.outFolder, withIntermediateDirectories: true) } catch {
             throw SetupError("\(options.outFolder): cannot create the suite folder (\(error.localizedDescription))")
         }
+        // Kept records made with another model file than the one there now would be compared with new ones.
+        for run in myRuns {
+            if let record = try? RunFiles.readResult(folder: folder(run)), record.status.isResult { try models.check(record, folder: folder(run)) }
+        }
         options.onEvent(.overview(overview()))
         var progress = Progress(history: TimingHistory(cacheFolder: options.cacheFolder), outcome: Outcome(failed: [], summary: "", report: nil))
         let runs = myRuns
@@ -107,10 +112,20 @@ public final class SuiteRunner {
 
     private func folder(_ run: SuiteRun) -> String { (options.outFolder as NSString).appendingPathComponent(run.runID) }
 
+    /// The run's record; one that is there but cannot be read (truncated, edited by hand) is said and run again.
+    private func existingRecord(_ run: SuiteRun) -> RunResult? {
+        let path = (folder(run) as NSString).appendingPathComponent("result.json")
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do { return try RunFiles.readResult(folder: folder(run)) } catch {
+            options.onEvent(.unreadable(run, problem: "\(error)"))
+            return nil
+        }
+    }
+
     /// Runs `run` unless it is done or another process holds it; a run that selects its learning rate first has its
     /// proxy runs done (running those nobody holds, waiting for those others hold).
     private func attempt(_ run: SuiteRun, position: Int, of count: Int, _ progress: inout Progress) throws -> Attempt {
-        guard wantsToRun((try? RunFiles.readResult(folder: folder(run)))?.status) else { return .notNeeded }
+        guard wantsToRun(existingRecord(run)?.status) else { return .notNeeded }
         var choice: Result<LearningRateChoice, RunError>?
         if !run.proxies.isEmpty {
             choice = try selection(for: run, position: position, of: count, &progress)
@@ -133,6 +148,7 @@ public final class SuiteRunner {
         case nil: record = try execute(run, claim: mine, learningRate: nil)
         }
         guard let (result, seconds) = record else { return .ran }
+        try models.check(result, folder: folder(run))
         if result.status == .failed { progress.outcome.failed.append(run.runID) }
         progress.history.record(result, wallSeconds: seconds, threads: options.threads)
         options.onEvent(.runFinished(run, status: result.status, detail: result.error ?? Self.metricLine(result), seconds: seconds))

@@ -55,6 +55,8 @@ final class SuiteProgressView {
             log("\(run.title): \(status.rawValue) in \(Self.duration(seconds))\(detail.isEmpty ? "" : "; \(detail)")")
         case let .skipped(run, reason):
             log("\(run.runID): skipped, \(reason)")
+        case let .unreadable(_, problem):
+            log("\(problem); running it again")
         case let .wrote(what, path):
             log("\(what): \(path)")
         }
