@@ -9,6 +9,8 @@ import Results
 public struct ReportWriter {
     public let runsFolder: String
     public let outFolder: String
+    /// Told of every run folder that cannot be read (it is listed in the report as unreadable): a command says so.
+    public var onUnreadable: (String) -> Void = { _ in }
 
     public init(runsFolder: String, outFolder: String) {
         self.runsFolder = runsFolder
@@ -37,11 +39,13 @@ public struct ReportWriter {
                 let result = try RunFiles.readResult(folder: folder)
                 let predictions: [Prediction]
                 do { predictions = try RunFiles.readPredictions(folder: folder) } catch {
+                    onUnreadable("\(folder)/predictions.jsonl: \(error)")
                     return ReportData.LoadedRun(folder: folder, result: nil, predictions: [], problem: "predictions.jsonl: \(error)")
                 }
                 return ReportData.LoadedRun(folder: folder, result: result, predictions: predictions, problem: nil)
             } catch {
                 // Listed in the report as unreadable, never dropped without a word.
+                onUnreadable("\(error)")
                 return ReportData.LoadedRun(folder: folder, result: nil, predictions: [], problem: "\(error)")
             }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Report
 
 struct ReportCommand: ParsableCommand {
@@ -12,7 +13,15 @@ struct ReportCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case html, md }
 
     func run() throws {
-        let writer = ReportWriter(runsFolder: runs, outFolder: out)
+        var writer = ReportWriter(runsFolder: runs, outFolder: out)
+        var unreadable: [String] = []
+        writer.onUnreadable = { unreadable.append($0) }
         print(try format == .md ? writer.writeMarkdown() : writer.write())
+        // The report lists them; the exit status says the folder was not all readable.
+        for problem in unreadable {
+            let line = problem.split(whereSeparator: \.isNewline).joined(separator: " ")
+            FileHandle.standardError.write(Data("peftbench: \(line) (listed in the report as unreadable)\n".utf8))
+        }
+        if !unreadable.isEmpty { throw ExitCode(1) }
     }
 }

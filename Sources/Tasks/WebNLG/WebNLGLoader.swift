@@ -111,7 +111,14 @@ public enum WebNLGLoader {
     /// The entries of one XML file.
     public static func entries(_ path: String, language: String = "en") throws -> [Entry] {
         let data = try TextFile.bytes(path)
-        _ = try TextFile.decode(data, path: path)  // names the line of a non-UTF-8 byte before the XML parser does
+        let text = try TextFile.decode(data, path: path)  // names the line of a non-UTF-8 byte before the XML parser does
+        // WebNLG files declare no entities. A declared one is refused, not expanded or dropped: an external one would
+        // read another file (or the network) into the data, nested internal ones can expand without bound.
+        if let declaration = text.range(of: "<!ENTITY") {
+            let line = text[..<declaration.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            let name = text[declaration.upperBound...].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).first.map(String.init) ?? ""
+            throw TaskDataError(path, line: line, "declares the entity '\(name)'; WebNLG files declare none, so it is refused")
+        }
         let reader = EntryReader(path: path, language: language, fileLanguage: fileLanguage(path))
         let parser = XMLParser(data: data)
         parser.delegate = reader
@@ -141,6 +148,7 @@ public enum WebNLGLoader {
         case 38, 39, 40, 41: return "a bad attribute"
         case 73: return "'>' expected"
         case 76: return "mismatched closing tag"
+        case 89: return "entity expansion loops or grows past libxml2's limit (a \"billion laughs\" file?)"
         case -1: return "parse error"
         default: return "libxml2 error \(code)"
         }
