@@ -80,11 +80,16 @@ public final class SuiteRunner {
             throw SetupError("\(options.outFolder): cannot create the suite folder (\(error.localizedDescription))")
         }
         // Kept records made with another model file than the one there now would be compared with new ones.
+        var results = Set<String>()
         for run in myRuns {
-            if let record = try? RunFiles.readResult(folder: folder(run)), record.status.isResult { try models.check(record, folder: folder(run)) }
+            if let record = try? RunFiles.readResult(folder: folder(run)), record.status.isResult {
+                try models.check(record, folder: folder(run))
+                results.insert(run.runID)
+            }
         }
         options.onEvent(.overview(overview()))
-        var progress = Progress(history: TimingHistory(cacheFolder: options.cacheFolder), outcome: Outcome(failed: [], summary: "", report: nil))
+        var progress = Progress(history: TimingHistory(cacheFolder: options.cacheFolder), outcome: Outcome(failed: [], summary: "", report: nil),
+                                results: results)
         let runs = myRuns
         for (position, run) in runs.enumerated() {
             if Interruption.signal != nil { break }
@@ -94,6 +99,11 @@ public final class SuiteRunner {
         (outcome.summary, outcome.baselineCheck) = try writeFinalSummary()
         options.onEvent(.wrote(what: "summary", path: outcome.summary))
         if let signal = Interruption.signal { throw Interrupted(exitCode: 128 + signal) }
+        // A result that was there (kept or made here) and is gone now: its folder was deleted under the suite.
+        let gone = runs.filter { progress.results.contains($0.runID) && !FileManager.default.fileExists(atPath: folder($0) + "/result.json") }
+        if let first = gone.first {
+            throw RunError("\(folder(first)): deleted while the suite ran\(gone.count > 1 ? " (and \(gone.count - 1) more)" : ""); the same command runs \(gone.count > 1 ? "them" : "it") again")
+        }
         if let folder = options.reportFolder {
             outcome.report = try writeReport(to: folder)
             options.onEvent(.wrote(what: "report", path: outcome.report!))
@@ -105,6 +115,8 @@ public final class SuiteRunner {
     struct Progress {
         var history: TimingHistory
         var outcome: Outcome
+        /// Runs whose result was seen in place during this invocation.
+        var results: Set<String> = []
     }
 
     /// What became of a run this process looked at.
@@ -149,6 +161,7 @@ public final class SuiteRunner {
         }
         guard let (result, seconds) = record else { return .ran }
         try models.check(result, folder: folder(run))
+        if result.status.isResult { progress.results.insert(run.runID) }
         if result.status == .failed { progress.outcome.failed.append(run.runID) }
         progress.history.record(result, wallSeconds: seconds, threads: options.threads)
         options.onEvent(.runFinished(run, status: result.status, detail: result.error ?? Self.metricLine(result), seconds: seconds))

@@ -164,4 +164,28 @@ extension SuiteCLITests {
         XCTAssertEqual(single.stderr.split(separator: "\n").count, 1, single.stderr)
         XCTAssertTrue(single.stderr.contains(out) && Self.saysReadOnly(single.stderr), single.stderr)
     }
+
+    func testARunFolderDeletedWhileTheSuiteRunsIsSaidAndRunAgain() throws {
+        let dir = try temporaryFolder()
+        let suite = try writeSuite(dir)
+        let out = dir.appendingPathComponent("out").path
+        let log = dir.appendingPathComponent("suite.log").path
+        let p = try start(["suite", "run", suite, "--out", out, "--no-report", "--threads", "1"], log: log)
+        var deleted: String?
+        try wait("a first run to finish") {
+            deleted = runIDs(out).first { FileManager.default.fileExists(atPath: "\(out)/\($0)/result.json") }
+            return deleted != nil
+        }
+        try FileManager.default.removeItem(atPath: "\(out)/\(deleted!)")
+        let r = try p.wait(timeout: 300)
+        XCTAssertNotEqual(r.status, 0)
+        let stderr = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        let last = stderr.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertTrue(last.hasPrefix("peftbench: ") && last.contains(deleted!) && last.contains("deleted while the suite ran"), stderr)
+        XCTAssertEqual(results(out).count, 5, "the other runs are kept")
+        let again = try cli.run(["suite", "run", suite, "--out", out, "--no-report"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(results(out).count, 6)
+        XCTAssertNotNil(results(out)[deleted!])
+    }
 }
