@@ -46,13 +46,19 @@ extension SuiteCLITests {
         XCTAssertEqual(r.status, 0, r.stderr)
     }
 
+    /// The mini suite on one gsm8k task, on a model file.
+    func suite(on model: String, _ dir: URL, methods: String) throws -> String {
+        let suite = try writeSuite(dir, methods: methods, tasks: "[gsm8k]")
+        try String(contentsOfFile: suite, encoding: .utf8).replacingOccurrences(of: "model: tiny", with: "model: \(model)")
+            .write(toFile: suite, atomically: true, encoding: .utf8)
+        return suite
+    }
+
     func testASuiteNeverMixesModels() throws {
         let dir = try temporaryFolder()
         let model = dir.appendingPathComponent("model.gguf").path
         try tinyGGUF(model)
-        let suite = try writeSuite(dir, methods: "[lora]", tasks: "[gsm8k]")
-        try String(contentsOfFile: suite, encoding: .utf8).replacingOccurrences(of: "model: tiny", with: "model: \(model)")
-            .write(toFile: suite, atomically: true, encoding: .utf8)
+        let suite = try suite(on: model, dir, methods: "[lora]")
         let out = dir.appendingPathComponent("out").path
         let first = try cli.run(["suite", "run", suite, "--out", out, "--no-report"])
         XCTAssertEqual(first.status, 0, first.stderr)
@@ -89,9 +95,7 @@ extension SuiteCLITests {
             for (i, b) in nan.enumerated() { file[file.count - 4 + i] = b }
         }
         try file.write(to: URL(fileURLWithPath: model))
-        let suite = try writeSuite(dir, methods: "[lora, ia3]", tasks: "[gsm8k]")
-        try String(contentsOfFile: suite, encoding: .utf8).replacingOccurrences(of: "model: tiny", with: "model: \(model)")
-            .write(toFile: suite, atomically: true, encoding: .utf8)
+        let suite = try suite(on: model, dir, methods: "[lora, ia3]")
         let out = dir.appendingPathComponent("out").path
         let r = try cli.run(["suite", "run", suite, "--out", out, "--no-report"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -108,12 +112,18 @@ extension SuiteCLITests {
         addTeardownBlock { _ = try? Command.run("/bin/umount", ["-l", path]) }
     }
 
-    func testAFullDiskEndsWithOneLineAndKeepsCompletedRuns() throws {
+    /// A suite of one LoRA run, done, on an 8 MB file system of its own.
+    func oneRunOnASmallFileSystem() throws -> (out: String, suite: String) {
         let dir = try temporaryFolder()
         let out = dir.appendingPathComponent("small").path
         try mountSmallFileSystem(out, megabytes: 8)
         let suite = try writeSuite(dir, methods: "[lora]", tasks: "[gsm8k]")
         XCTAssertEqual(try cli.run(["suite", "run", suite, "--out", out, "--no-report"]).status, 0)
+        return (out, suite)
+    }
+
+    func testAFullDiskEndsWithOneLineAndKeepsCompletedRuns() throws {
+        let (out, suite) = try oneRunOnASmallFileSystem()
         let done = runIDs(out)
         let record = "\(out)/\(done[0])/result.json"
         let before = bytes(record)
@@ -143,11 +153,7 @@ extension SuiteCLITests {
     static func saysReadOnly(_ text: String) -> Bool { text.contains("read only") || text.contains("Read-only file system") }
 
     func testAReadOnlyOutputFolderIsOneLine() throws {
-        let dir = try temporaryFolder()
-        let out = dir.appendingPathComponent("ro").path
-        try mountSmallFileSystem(out, megabytes: 8)
-        let suite = try writeSuite(dir, methods: "[lora]", tasks: "[gsm8k]")
-        XCTAssertEqual(try cli.run(["suite", "run", suite, "--out", out, "--no-report"]).status, 0)
+        let (out, suite) = try oneRunOnASmallFileSystem()
         let record = "\(out)/\(runIDs(out)[0])/result.json"
         let before = bytes(record)
         XCTAssertEqual(try Command.run("/bin/mount", ["-o", "remount,ro", out]).status, 0)

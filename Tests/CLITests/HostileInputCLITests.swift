@@ -105,12 +105,17 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertLessThan(mSeconds, 120)
     }
 
+    /// `score --metric M` on one segment pair written into `dir`.
+    func scoreCommand(_ metric: String, _ dir: URL) throws -> [String] {
+        let hyp = dir.appendingPathComponent("hyp.txt"), ref = dir.appendingPathComponent("ref.txt")
+        try "the cats sat on the mats\n".write(to: hyp, atomically: true, encoding: .utf8)
+        try "a cat was sitting on a mat\n".write(to: ref, atomically: true, encoding: .utf8)
+        return ["score", "--metric", metric, "--hyp", hyp.path, "--ref", ref.path]
+    }
+
     func testMETEORResourcesMissingOrCutShortAreOneLine() throws {
         let dir = try temporaryFolder()
-        let hyp = dir.appendingPathComponent("hyp.txt"), ref = dir.appendingPathComponent("ref.txt")
-        try "the cat sat on the mat\n".write(to: hyp, atomically: true, encoding: .utf8)
-        try "a cat sat on a mat\n".write(to: ref, atomically: true, encoding: .utf8)
-        let score = ["score", "--metric", "meteor", "--hyp", hyp.path, "--ref", ref.path]
+        let score = try scoreCommand("meteor", dir)
         let empty = dir.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         let (missing, _) = try bounded(score, environment: ["PEFTBENCH_METEOR_DIR": empty.path])
@@ -128,6 +133,29 @@ final class HostileInputCLITests: XCTestCase {
             }
             let (r, seconds) = try bounded(score, environment: ["PEFTBENCH_METEOR_DIR": cut.path])
             assertRefused(r, name)
+            XCTAssertLessThan(seconds, 60)
+        }
+    }
+
+    func testWordNetMissingOrCutShortIsOneLine() throws {
+        let dir = try temporaryFolder()
+        let score = try scoreCommand("meteor-nltk", dir)
+        let (missing, _) = try bounded(score, environment: ["PEFTBENCH_WORDNET_DIR": dir.path])
+        assertRefused(missing, "wordnet-base")
+        let source = "/usr/share/wordnet"
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: source + "/data.noun"), "WordNet is not installed (wordnet-base)")
+        for (name, cut) in [("data.noun", "holds no synset"), ("index.verb", "malformed index entry")] {
+            let copy = dir.appendingPathComponent("wordnet-\(name)")
+            try FileManager.default.copyItem(atPath: source, toPath: copy.path)
+            let path = copy.appendingPathComponent(name)
+            var data = try Data(contentsOf: path)
+            // Cut mid-file; for an index, also end on half a line.
+            data = data.prefix(data.count / 2)
+            if name.hasPrefix("index") { data += Data("brokenword n 3\n".utf8) }
+            try data.write(to: path)
+            let (r, seconds) = try bounded(score, environment: ["PEFTBENCH_WORDNET_DIR": copy.path])
+            assertRefused(r, name)
+            XCTAssertTrue(r.stderr.contains(cut), r.stderr)
             XCTAssertLessThan(seconds, 60)
         }
     }

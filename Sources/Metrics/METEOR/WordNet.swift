@@ -5,7 +5,10 @@ import Foundation
 /// hold each synset's lemma names, and lookups go through nltk's `morphy` (exception lists, else one round of
 /// suffix rules). Only what nltk's METEOR needs: the lemma names of every synset of a word.
 public final class WordNet: @unchecked Sendable {
-    public static let defaultFolder = "/usr/share/wordnet"
+    /// `$PEFTBENCH_WORDNET_DIR`, else where Debian's `wordnet-base` puts it.
+    public static var defaultFolder: String {
+        ProcessInfo.processInfo.environment["PEFTBENCH_WORDNET_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/share/wordnet"
+    }
     static let parts: [(pos: String, file: String)] = [("n", "noun"), ("v", "verb"), ("a", "adj"), ("r", "adv")]
     static let substitutions: [String: [(String, String)]] = [
         "n": [("s", ""), ("ses", "s"), ("ves", "f"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"), ("ies", "y")],
@@ -37,6 +40,11 @@ public final class WordNet: @unchecked Sendable {
                     throw ResourceError(indexPath, "line \(n + 1): malformed index entry")
                 }
                 let offsets = t[(6 + pointers)..<(6 + pointers + synsets)].compactMap { Int($0) }
+                // Each offset must start a line of the data file that begins with that offset; a cut or mismatched
+                // data file would otherwise give fewer synonyms without a word.
+                for offset in offsets where !Self.startsSynset(body, at: offset) {
+                    throw ResourceError(dataPath, "holds no synset at offset \(offset), which index.\(file) line \(n + 1) names (a cut or mismatched WordNet)")
+                }
                 index[String(t[0]), default: [:]][String(t[1])] = offsets
             }
             var map: [String: [String]] = [:]
@@ -46,6 +54,12 @@ public final class WordNet: @unchecked Sendable {
             }
             exceptions[pos] = map
         }
+    }
+
+    static func startsSynset(_ body: Data, at offset: Int) -> Bool {
+        let digits = Array(String(format: "%08d ", offset).utf8)
+        guard offset >= 0, offset + digits.count <= body.count, offset == 0 || body[body.startIndex + offset - 1] == 10 else { return false }
+        return body[(body.startIndex + offset)..<(body.startIndex + offset + digits.count)].elementsEqual(digits)
     }
 
     /// nltk's `_morphy`: the word and its exception bases, or the word and one round of suffix rules, kept when
