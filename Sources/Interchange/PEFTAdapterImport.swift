@@ -19,19 +19,19 @@ public struct ImportedAdapter {
 }
 
 extension PEFTAdapter {
-    public static func isPEFTLayout(_ folder: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(configName)),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
-        return json["peft_type"] != nil
-    }
-
-    /// The peftbench method an adapter folder holds, from its config alone (`lora`, `dora`, `ptuning`, …).
-    public static func methodName(_ folder: String) throws -> String {
+    /// An adapter folder's config as a JSON object, or one error naming the file.
+    static func config(_ folder: String) throws -> (path: String, json: [String: Any]) {
         let path = (folder as NSString).appendingPathComponent(configName)
         guard let data = FileManager.default.contents(atPath: path) else { throw Unsupported("\(path): cannot read the file") }
         guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw Unsupported("\(path): not a JSON object")
         }
+        return (path, json)
+    }
+
+    /// The peftbench method an adapter folder holds, from its config alone (`lora`, `dora`, `ptuning`, …).
+    public static func methodName(_ folder: String) throws -> String {
+        let (path, json) = try config(folder)
         if let type = json["peft_type"] as? String {
             guard let method = method(peftType: type, useDoRA: (json["use_dora"] as? Bool) == true) else {
                 throw Unsupported("\(path): peft_type '\(type)' is not supported (\(supportedTypes))")
@@ -65,12 +65,11 @@ extension PEFTAdapter {
 
     /// Installs the adapter in `folder` on `model` (a fresh base) with its trained values.
     public static func load(from folder: String, into model: LlamaModel, context: MethodContext = MethodContext()) throws -> ImportedAdapter {
-        guard isPEFTLayout(folder) else {
+        let (configPath, json) = try config(folder)
+        guard json["peft_type"] != nil else {
             let applied = try AdapterFile.load(from: folder, into: model, context: context)
             return ImportedAdapter(method: applied.name, applied: applied, layout: "peftbench", notes: [])
         }
-        let configPath = (folder as NSString).appendingPathComponent(configName)
-        let json = try JSONSerialization.jsonObject(with: FileManager.default.contents(atPath: configPath)!) as! [String: Any]
         func fail(_ message: String) -> Unsupported { Unsupported("\(configPath): \(message)") }
         let type = json["peft_type"] as? String ?? ""
         if let task = json["task_type"] as? String, task != "CAUSAL_LM" { throw fail("task_type \(task) is not supported (CAUSAL_LM is)") }
@@ -81,7 +80,7 @@ extension PEFTAdapter {
         }
         for key in ["fan_in_fan_out", "lora_bias", "use_qalora"] where (json[key] as? Bool) == true { throw fail("\(key): true is not supported") }
         if let bias = json["bias"] as? String, bias != "none" { throw fail("bias '\(bias)' is not supported (none is)") }
-        for key in ["alpha_pattern"] where !isUnset(json[key] ?? NSNull()) { throw fail("\(key) is not supported") }
+        if let pattern = json["alpha_pattern"], !isUnset(pattern) { throw fail("alpha_pattern is not supported") }
 
         var overrides: [String: String] = [:]
         var context = context
