@@ -13,6 +13,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "peftbench", targets: ["peftbench"]),
+        // What reads files from outside (models, tokenizers, task data, configs, records, METEOR's resources), for
+        // the fuzzing harnesses in Fuzz/.
+        .library(name: "PeftbenchReaders", targets: ["Checkpoints", "Tasks", "Harness", "Suite", "Interchange", "Metrics", "Results"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Results
 import Model
 
 /// Builds a decoder from a checkpoint: a GGUF file (llama architecture) or a Hugging Face folder
@@ -7,7 +8,7 @@ import Model
 public enum CheckpointLoader {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
-        public init(_ description: String) { self.description = description }
+        public init(_ description: String) { self.description = ErrorText.oneLine(description) }
     }
 
     // MARK: GGUF
@@ -91,6 +92,7 @@ public enum CheckpointLoader {
 
     public static func load(gguf: GGUFFile) throws -> LlamaModel {
         let config = try config(gguf: gguf)
+        try requireWeights(config, elements: gguf.tensors.reduce(0) { $0 + $1.elementCount }, source: gguf.path)
         let model = LlamaModel(config: config, seed: nil, trainable: false)
         let params = Dictionary(uniqueKeysWithValues: model.parameters.map { ($0.name, $0) })
         var filled = Set<String>()
@@ -118,6 +120,14 @@ public enum CheckpointLoader {
         }
         try requireAll(params.keys, filled: filled, source: gguf.path)
         return model
+    }
+
+    /// Before the decoder is allocated: the file must hold at least as many weights as its config describes, so
+    /// that a few bytes of metadata cannot make the loader allocate what no file backs.
+    static func requireWeights(_ config: LlamaConfig, elements: Int, source: String) throws {
+        guard config.parameterCount <= elements else {
+            throw Failure("\(source): the config describes \(config.parameterCount) weights, the tensors hold \(elements)")
+        }
     }
 
     /// Rows of each head arrive as (i, half) pairs; the decoder wants (half, i): row h·D + s·D/2 + i ← h·D + 2i + s.
@@ -176,8 +186,6 @@ public enum CheckpointLoader {
 
     public static func load(huggingFaceFolder folder: String) throws -> LlamaModel {
         let config = try config(huggingFaceFolder: folder)
-        let model = LlamaModel(config: config, seed: nil, trainable: false)
-        let params = Dictionary(uniqueKeysWithValues: model.parameters.map { ($0.name, $0) })
         let fm = FileManager.default
         let single = (folder as NSString).appendingPathComponent("model.safetensors")
         let index = (folder as NSString).appendingPathComponent("model.safetensors.index.json")
@@ -193,9 +201,13 @@ public enum CheckpointLoader {
         } else {
             throw Failure("\(folder): no model.safetensors or model.safetensors.index.json")
         }
+        let opened = try files.map { try SafetensorsFile(path: $0) }
+        try requireWeights(config, elements: opened.reduce(0) { $0 + $1.tensors.values.reduce(0) { $0 + $1.elementCount } }, source: folder)
+        let model = LlamaModel(config: config, seed: nil, trainable: false)
+        let params = Dictionary(uniqueKeysWithValues: model.parameters.map { ($0.name, $0) })
         var filled = Set<String>()
-        for path in files {
-            let st = try SafetensorsFile(path: path)
+        for st in opened {
+            let path = st.path
             for info in st.tensors.values.sorted(by: { $0.name < $1.name }) {
                 // Buffers some exporters save that the decoder recomputes.
                 if info.name.hasSuffix("rotary_emb.inv_freq") { continue }

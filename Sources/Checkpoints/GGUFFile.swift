@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 /// A GGUF file (v2 or v3), memory-mapped: header, typed metadata, tensor directory and tensor data in place.
 public final class GGUFFile: @unchecked Sendable {
@@ -46,6 +47,7 @@ public final class GGUFFile: @unchecked Sendable {
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = ErrorText.oneLine(description) }
     }
 
     public let path: String
@@ -158,11 +160,24 @@ public final class GGUFFile: @unchecked Sendable {
             guard dims[0] % type.blockSize == 0 else {
                 throw Invalid(description: "\(path): tensor '\(name)' rows of \(dims[0]) are not whole \(type.name) blocks")
             }
+            // No type packs more than 4 elements in a byte: more elements than that cannot be in the file (and their
+            // count could overflow).
+            var elements = 1
+            for d in dims {
+                let (product, overflow) = elements.multipliedReportingOverflow(by: d)
+                guard !overflow, product <= 4 * file.size else {
+                    throw Invalid(description: "\(path): tensor '\(name)' of shape \(dims) is larger than the file")
+                }
+                elements = product
+            }
             guard offset % UInt64(alignment) == 0 else {
                 throw Invalid(description: "\(path): tensor '\(name)' data is not aligned to \(alignment) bytes")
             }
+            guard offset < UInt64(file.size) else {
+                throw Invalid(description: "\(path): tensor '\(name)' data runs past the end of the file (truncated?)")
+            }
             let info = TensorInfo(name: name, dims: dims, type: type, offset: dataStart + Int(offset))
-            guard offset < UInt64(file.size), info.offset + info.byteCount <= file.size else {
+            guard info.offset + info.byteCount <= file.size else {
                 throw Invalid(description: "\(path): tensor '\(name)' data runs past the end of the file (truncated?)")
             }
             guard index[name] == nil else { throw Invalid(description: "\(path): tensor '\(name)' appears twice") }

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +12,7 @@ public final class MappedFile: @unchecked Sendable {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = ErrorText.oneLine(description) }
     }
 
     public init(path: String) throws {
@@ -39,7 +41,10 @@ struct ByteReader {
     let file: String
     var offset = 0
 
-    struct Truncated: Error, CustomStringConvertible { let description: String }
+    struct Truncated: Error, CustomStringConvertible {
+        let description: String
+        init(description: String) { self.description = ErrorText.oneLine(description) }
+    }
 
     mutating func bytes(_ n: Int, _ what: @autoclosure () -> String) throws -> UnsafeRawBufferPointer {
         guard n >= 0, offset <= size, n <= size - offset else {

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 /// A `.safetensors` file: an 8-byte header length, a JSON header naming each tensor's dtype, shape and byte range,
 /// then the data. Memory-mapped; F32, F16 and BF16 are read.
@@ -12,7 +13,10 @@ public final class SafetensorsFile: @unchecked Sendable {
         public var elementCount: Int { shape.reduce(1, *) }
     }
 
-    public struct Invalid: Error, CustomStringConvertible { public let description: String }
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = ErrorText.oneLine(description) }
+    }
 
     public let path: String
     public let tensors: [String: TensorInfo]

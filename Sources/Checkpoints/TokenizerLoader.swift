@@ -29,13 +29,19 @@ public enum TokenizerLoader {
             // 3 = control, 4 = user-defined: both are matched whole in text.
             for (i, t) in types.enumerated() where t.int == 3 || t.int == 4 { special.append(Int32(i)) }
         }
-        func id(_ key: String) -> Int32? { gguf.metadata[key]?.int.map(Int32.init) }
-        let template = try gguf.metadata["tokenizer.chat_template"]?.string.map { try ChatTemplate(source: $0) }
+        func id(_ key: String) throws -> Int32? {
+            guard let value = gguf.metadata[key] else { return nil }
+            guard let n = value.int, n >= 0, n < tokens.count else {
+                throw CheckpointLoader.Failure("\(gguf.path): metadata '\(key)' is not a token id (the vocabulary has \(tokens.count) tokens)")
+            }
+            return Int32(n)
+        }
+        let template = try chatTemplate(gguf.metadata["tokenizer.chat_template"]?.string, path: gguf.path)
         do {
             return try BPETokenizer(
                 tokens: tokens, merges: merges, special: special, preTokenizer: pre,
-                bosID: id("tokenizer.ggml.bos_token_id"), eosID: id("tokenizer.ggml.eos_token_id"),
-                padID: id("tokenizer.ggml.padding_token_id"), unknownID: id("tokenizer.ggml.unknown_token_id"),
+                bosID: try id("tokenizer.ggml.bos_token_id"), eosID: try id("tokenizer.ggml.eos_token_id"),
+                padID: try id("tokenizer.ggml.padding_token_id"), unknownID: try id("tokenizer.ggml.unknown_token_id"),
                 addBOS: gguf.metadata["tokenizer.ggml.add_bos_token"]?.bool ?? false, chatTemplate: template)
         } catch let e as BPETokenizer.Invalid {
             throw CheckpointLoader.Failure("\(gguf.path): \(e.description)")
@@ -61,9 +67,15 @@ public enum TokenizerLoader {
             guard let content = entry["content"] as? String, let id = entry["id"] as? Int else { continue }
             added.append((content, id, (entry["special"] as? Bool) ?? false))
         }
+        // Ids are dense in a real vocabulary: one past the largest may not exceed the number of entries, which
+        // bounds the table whatever the file says.
         let size = max((vocab.values.max() ?? -1), (added.map(\.1).max() ?? -1)) + 1
+        let entries = vocab.count + added.count
+        if let bad = (Array(vocab.values) + added.map(\.1)).first(where: { $0 < 0 || $0 >= entries }) {
+            throw CheckpointLoader.Failure("\(path): token id \(bad) is out of range (the file has \(entries) tokens)")
+        }
         var tokens = [String](repeating: "", count: size)
-        for (t, i) in vocab where i >= 0 && i < size { tokens[i] = t }
+        for (t, i) in vocab { tokens[i] = t }
         for (t, i, _) in added { tokens[i] = t }
         var merges: [(String, String)] = []
         for (i, m) in ((model["merges"] as? [Any]) ?? []).enumerated() {
@@ -85,7 +97,7 @@ public enum TokenizerLoader {
             let text = (v as? String) ?? ((v as? [String: Any])?["content"] as? String)
             return text.flatMap { t in vocab[t] ?? added.first { $0.0 == t }?.1 }.map(Int32.init)
         }
-        let template = try (config["chat_template"] as? String).map { try ChatTemplate(source: $0) }
+        let template = try chatTemplate(config["chat_template"] as? String, path: configPath)
         do {
             return try BPETokenizer(
                 tokens: tokens, merges: merges, special: added.map { Int32($0.1) }, preTokenizer: pre,
@@ -94,6 +106,11 @@ public enum TokenizerLoader {
         } catch let e as BPETokenizer.Invalid {
             throw CheckpointLoader.Failure("\(path): \(e.description)")
         }
+    }
+
+    static func chatTemplate(_ source: String?, path: String) throws -> ChatTemplate? {
+        guard let source else { return nil }
+        do { return try ChatTemplate(source: source) } catch { throw CheckpointLoader.Failure("\(path): \(error)") }
     }
 
     /// ByteLevel alone is GPT-2's split; Sequence[Digits(individual_digits), ByteLevel] is SmolLM's.

@@ -17,7 +17,7 @@ public enum PEFTAdapter {
 
     public struct Unsupported: Error, CustomStringConvertible {
         public let description: String
-        public init(_ description: String) { self.description = description }
+        public init(_ description: String) { self.description = ErrorText.oneLine(description) }
     }
 
     public static let noAdapter = "full fine-tuning is not an adapter; export the tuned model with --format hf or gguf"

@@ -1,5 +1,6 @@
 import Engine
 import Model
+import Results
 
 /// One hyperparameter of a method, under its Hugging Face PEFT config field name.
 public struct MethodOption: Sendable {
@@ -70,7 +71,7 @@ public struct AppliedMethod {
 
 public struct MethodError: Error, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = ErrorText.oneLine(description) }
 }
 
 /// `--param NAME=VALUE` values checked against a method's options.

@@ -92,6 +92,10 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
         try require(headDim % 2 == 0, "head dimension \(headDim) must be even for rotary embeddings")
         try require(ropeTheta > 0 && rmsNormEps > 0 && maxPositionEmbeddings > 0,
                     "rope_theta, rms_norm_eps and max_position_embeddings must be positive")
+        // Far beyond any model a CPU trains, and small enough that the parameter count cannot overflow: a file's
+        // numbers are checked against its tensors before anything is allocated.
+        try require(hiddenSize <= 1 << 20 && intermediateSize <= 1 << 22 && numHiddenLayers <= 1 << 12 && vocabSize <= 1 << 24
+                    && maxPositionEmbeddings <= 1 << 24, "sizes beyond any supported model")
     }
 
     /// A small random model for tests and `--model tiny`: every code path of the real one (grouped-query heads,

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 /// A problem with a task file, named the way a user finds it: the file, then where in it (`line 12`,
 /// `entry 3 (eid Id3)`, `data[0].answers[4]`), then what is wrong. Its description is one line.
@@ -22,8 +23,7 @@ public struct TaskDataError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String {
-        let text = [file, location, message].compactMap { $0 }.joined(separator: ": ")
         // Messages quote user data, which may hold newlines; the error stays one line.
-        return text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+        ErrorText.oneLine([file, location, message].compactMap { $0 }.joined(separator: ": "))
     }
 }

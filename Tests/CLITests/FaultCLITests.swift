@@ -104,6 +104,79 @@ extension SuiteCLITests {
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/suite.json"))
     }
 
+    /// An infinity that enters through a batch: the model's embedding of one character ('@', byte 0x40 in the tiny
+    /// model's byte vocabulary) is infinite while its output row is finite (the model is untied), and that character
+    /// is in every fourth training question only — not in the evaluation data, not in the forgetting corpus. The
+    /// first batch that holds it makes the loss non-finite: each run is `diverged` at that step, and the suite ends
+    /// normally with both records.
+    func testABatchThatReachesInfinityDivergesAndTheSuiteGoesOn() throws {
+        let dir = try temporaryFolder()
+        let model = dir.appendingPathComponent("untied").path
+        XCTAssertEqual(try cli.run(["export", "--model", "tiny", "--format", "hf", model]).status, 0)
+        try untieWithInfiniteEmbedding(model, row: 0x40)
+        let tasks = dir.appendingPathComponent("tasks")
+        try FileManager.default.createDirectory(at: tasks.appendingPathComponent("data/gsm8k"), withIntermediateDirectories: true)
+        let shipped = repositoryRoot.appendingPathComponent("tasks")
+        try String(contentsOf: shipped.appendingPathComponent("gsm8k.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "shipped: tasks/data/", with: "shipped: \(tasks.path)/data/")
+            .write(to: tasks.appendingPathComponent("gsm8k.yaml"), atomically: true, encoding: .utf8)
+        for split in ["train", "validation", "test"] {
+            let lines = try String(contentsOf: shipped.appendingPathComponent("data/gsm8k/\(split).jsonl"), encoding: .utf8)
+                .split(separator: "\n")
+            XCTAssertFalse(lines.contains { $0.contains("@") })
+            let out = lines.enumerated().map { i, line in
+                split == "train" && i % 4 == 3 ? line.replacingOccurrences(of: "{\"question\": \"", with: "{\"question\": \"@ ") : String(line)
+            }
+            try (out.joined(separator: "\n") + "\n").write(to: tasks.appendingPathComponent("data/gsm8k/\(split).jsonl"), atomically: true, encoding: .utf8)
+        }
+        XCTAssertTrue(try String(contentsOf: tasks.appendingPathComponent("data/gsm8k/train.jsonl"), encoding: .utf8).contains("\"@ "))
+        let corpus = dir.appendingPathComponent("corpus.txt").path
+        try "The river runs to the sea.\nNumbers add up when you count them twice.\n".write(toFile: corpus, atomically: true, encoding: .utf8)
+        let suite = try writeSuite(dir, extra: "run: {forgetting_corpus: \(corpus)}", methods: "[lora, ia3]", steps: 6, tasks: "[gsm8k]")
+        try String(contentsOfFile: suite, encoding: .utf8).replacingOccurrences(of: "model: tiny", with: "model: \(model)")
+            .write(toFile: suite, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out").path
+        let r = try cli.run(["suite", "run", suite, "--out", out, "--no-report", "--tasks-dir", tasks.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let records = results(out).values
+        XCTAssertEqual(records.map { $0["status"] as? String }, ["diverged", "diverged"], r.stderr)
+        for record in records {
+            let budget = try XCTUnwrap(record["budget"] as? [String: Any])
+            print("diverged record: stepsRun \(budget["stepsRun"] ?? "nil"), error \(record["error"] ?? "nil"), failure \(record["failure"] ?? "nil"), curve \(record["lossCurve"] ?? "nil")")
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/suite.json"))
+    }
+
+    /// Gives a tied Hugging Face export its own `lm_head.weight` (a copy of the embeddings) and makes one row of the
+    /// embeddings +infinity: the safetensors file rewritten as its format describes it.
+    func untieWithInfiniteEmbedding(_ folder: String, row: Int) throws {
+        let path = (folder as NSString).appendingPathComponent("model.safetensors")
+        let file = try XCTUnwrap(bytes(path))
+        let headerLength = Int(file.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        var header = try XCTUnwrap(JSONSerialization.jsonObject(with: file.subdata(in: 8..<(8 + headerLength))) as? [String: Any])
+        var data = file.subdata(in: (8 + headerLength)..<file.count)
+        let embedding = try XCTUnwrap(header["model.embed_tokens.weight"] as? [String: Any])
+        let shape = try XCTUnwrap(embedding["shape"] as? [Int]), offsets = try XCTUnwrap(embedding["data_offsets"] as? [Int])
+        XCTAssertEqual(embedding["dtype"] as? String, "F32")
+        let copy = data.subdata(in: offsets[0]..<offsets[1])
+        header["lm_head.weight"] = ["dtype": "F32", "shape": shape, "data_offsets": [data.count, data.count + copy.count]]
+        data.append(copy)
+        for i in 0..<shape[1] {
+            withUnsafeBytes(of: Float.infinity.bitPattern.littleEndian) { inf in
+                data.replaceSubrange((offsets[0] + 4 * (row * shape[1] + i))..<(offsets[0] + 4 * (row * shape[1] + i + 1)), with: inf)
+            }
+        }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        json.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8))
+        var out = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
+        try (out + json + data).write(to: URL(fileURLWithPath: path))
+        let configPath = (folder as NSString).appendingPathComponent("config.json")
+        var config = try XCTUnwrap(JSONSerialization.jsonObject(with: XCTUnwrap(bytes(configPath))) as? [String: Any])
+        config["tie_word_embeddings"] = false
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
+    }
+
     /// A small file system of its own (tmpfs), or a skip where this process may not mount one.
     func mountSmallFileSystem(_ path: String, megabytes: Int) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -1,10 +1,11 @@
 import CZlib
 import Foundation
+import Results
 
 /// Errors reading METEOR's resources; always one line naming the file.
 public struct ResourceError: Error, CustomStringConvertible {
     public let description: String
-    init(_ file: String, _ message: String) { description = "\(file): \(message)" }
+    init(_ file: String, _ message: String) { description = ErrorText.oneLine("\(file): \(message)") }
 }
 
 /// The entries of a zip archive (a jar), read from its central directory; stored and deflated entries.
