@@ -7,6 +7,7 @@
 #   scripts/fuzz.sh all SECONDS [DIR]         every harness in turn, SECONDS each
 #   scripts/fuzz.sh replay                    every seed and every kept crash (Fuzz/regressions/) through its harness
 #   scripts/fuzz.sh ci                        replay, then every harness for $PEFTBENCH_FUZZ_SECONDS (default 15) s
+#                                             (failing inputs kept in fuzz-out/ci/crashes/)
 #
 # A crash, a leak, an input slower than 10 s, more than 2 GB of memory or one allocation over 1 GB fails the run;
 # libFuzzer writes the input to DIR/crashes/TARGET/. Fix it and keep it in Fuzz/regressions/TARGET/.
@@ -18,6 +19,7 @@ targets=(gguf safetensors tokenizer-json e2e-csv webnlg-xml gsm8k-jsonl coqa-jso
 # Swift's crash reporter would symbolicate for minutes; libFuzzer and AddressSanitizer report themselves.
 export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}"
+export LSAN_OPTIONS="suppressions=$root/Fuzz/lsan.supp:print_suppressions=0"
 limits=(-rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10)
 
 build() {
@@ -54,7 +56,7 @@ fuzz() {
     local status=0
     PEFTBENCH_FUZZ_TARGET=$target "$bin" "${limits[@]}" -max_total_time="$seconds" -print_final_stats=1 \
         -artifact_prefix="$out/crashes/$target/" "${dirs[@]}" >"$log" 2>&1 || status=$?
-    local runs; runs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+    local runs; runs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || echo "?")
     local cov; cov=$(grep -ao 'cov: [0-9]*' "$log" | tail -1 || true)
     if [ "$status" -ne 0 ]; then
         grep -aE "ERROR|peftbench-fuzz|SUMMARY|Test unit written|==[0-9]+==" "$log" | head -20 >&2
@@ -80,9 +82,11 @@ case "${1:-}" in
     ci)
         build
         for t in "${targets[@]}"; do replay "$t"; done
+        # Kept after the run (fuzz-out/ is not committed): a failing input must outlive the job that found it.
+        rm -rf fuzz-out/ci
         failed=0
-        for t in "${targets[@]}"; do fuzz "$t" "${PEFTBENCH_FUZZ_SECONDS:-15}" "$workdir/out" || failed=1; done
-        [ $failed -eq 0 ] || { echo "fuzz: a harness failed; reproduce with scripts/fuzz.sh run TARGET SECONDS" >&2; exit 1; }
+        for t in "${targets[@]}"; do fuzz "$t" "${PEFTBENCH_FUZZ_SECONDS:-15}" fuzz-out/ci || failed=1; done
+        [ $failed -eq 0 ] || { echo "fuzz: a harness failed; its input is in fuzz-out/ci/crashes/" >&2; exit 1; }
         ;;
-    *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -43,10 +43,17 @@ struct ZipArchive {
         self.entries = entries
     }
 
+    static let largestEntry = 1 << 28
+
     /// The bytes of one entry.
     func read(_ name: String) throws -> Data {
         guard let e = entries[name] else { throw ResourceError(path, "no entry \(name)") }
         func u16(_ o: Int) -> Int { Int(data[data.startIndex + o]) | Int(data[data.startIndex + o + 1]) << 8 }
+        guard e.offset + 30 <= data.count, u16(e.offset) | u16(e.offset + 2) << 16 == 0x0403_4B50 else {
+            throw ResourceError(path, "entry \(name): no local header at byte \(e.offset)")
+        }
+        // METEOR's word lists are a few megabytes; a size beyond any of them is a corrupt (or hostile) archive.
+        guard e.size <= Self.largestEntry else { throw ResourceError(path, "entry \(name) claims \(e.size) bytes, more than METEOR's resources hold") }
         let start = e.offset + 30 + u16(e.offset + 26) + u16(e.offset + 28)
         guard start + e.compressed <= data.count else { throw ResourceError(path, "entry \(name) runs past the end of the file") }
         let body = data[(data.startIndex + start)..<(data.startIndex + start + e.compressed)]
@@ -117,7 +124,10 @@ enum Inflate {
             stream.next_in = UnsafeMutablePointer(mutating: src.bindMemory(to: Bytef.self).baseAddress)
             stream.avail_in = uInt(src.count)
             while status != Z_STREAM_END {
-                if produced == output.count { output.count *= 2 }
+                if produced == output.count {
+                    guard output.count < ZipArchive.largestEntry else { throw ResourceError(file, "inflates past \(ZipArchive.largestEntry) bytes") }
+                    output.count *= 2
+                }
                 status = output.withUnsafeMutableBytes { (dst: UnsafeMutableRawBufferPointer) -> Int32 in
                     stream.next_out = dst.bindMemory(to: Bytef.self).baseAddress! + produced
                     stream.avail_out = uInt(dst.count - produced)
