@@ -106,7 +106,7 @@ extension SuiteCLITests {
 
     /// An infinity that enters through a batch: the model's embedding of one character ('@', byte 0x40 in the tiny
     /// model's byte vocabulary) is infinite while its output row is finite (the model is untied), and that character
-    /// is in every fourth training question only — not in the evaluation data, not in the forgetting corpus. The
+    /// ends every twentieth training question and appears nowhere else (evaluation data, forgetting corpus). The
     /// first batch that holds it makes the loss non-finite: each run is `diverged` at that step, and the suite ends
     /// normally with both records.
     func testABatchThatReachesInfinityDivergesAndTheSuiteGoesOn() throws {
@@ -125,14 +125,15 @@ extension SuiteCLITests {
                 .split(separator: "\n")
             XCTAssertFalse(lines.contains { $0.contains("@") })
             let out = lines.enumerated().map { i, line in
-                split == "train" && i % 4 == 3 ? line.replacingOccurrences(of: "{\"question\": \"", with: "{\"question\": \"@ ") : String(line)
+                // At the question's end, which prompt fitting keeps when it shortens a long example.
+                split == "train" && i % 20 == 19 && line.hasSuffix("\"}") ? line.dropLast(2) + " @\"}" : String(line)
             }
             try (out.joined(separator: "\n") + "\n").write(to: tasks.appendingPathComponent("data/gsm8k/\(split).jsonl"), atomically: true, encoding: .utf8)
         }
-        XCTAssertTrue(try String(contentsOf: tasks.appendingPathComponent("data/gsm8k/train.jsonl"), encoding: .utf8).contains("\"@ "))
+        XCTAssertTrue(try String(contentsOf: tasks.appendingPathComponent("data/gsm8k/train.jsonl"), encoding: .utf8).contains(" @\"}"))
         let corpus = dir.appendingPathComponent("corpus.txt").path
         try "The river runs to the sea.\nNumbers add up when you count them twice.\n".write(toFile: corpus, atomically: true, encoding: .utf8)
-        let suite = try writeSuite(dir, extra: "run: {forgetting_corpus: \(corpus)}", methods: "[lora, ia3]", steps: 6, tasks: "[gsm8k]")
+        let suite = try writeSuite(dir, extra: "run: {forgetting_corpus: \(corpus)}", methods: "[lora, ia3]", steps: 20, tasks: "[gsm8k]")
         try String(contentsOfFile: suite, encoding: .utf8).replacingOccurrences(of: "model: tiny", with: "model: \(model)")
             .write(toFile: suite, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("out").path
@@ -141,8 +142,12 @@ extension SuiteCLITests {
         let records = results(out).values
         XCTAssertEqual(records.map { $0["status"] as? String }, ["diverged", "diverged"], r.stderr)
         for record in records {
-            let budget = try XCTUnwrap(record["budget"] as? [String: Any])
-            print("diverged record: stepsRun \(budget["stepsRun"] ?? "nil"), error \(record["error"] ?? "nil"), failure \(record["failure"] ?? "nil"), curve \(record["lossCurve"] ?? "nil")")
+            // The steps before the batch that holds the character trained on finite losses; that batch's is NaN.
+            let curve = try XCTUnwrap(record["lossCurve"] as? [[String: Any]])
+            XCTAssertGreaterThanOrEqual(curve.count, 2, "\(curve)")
+            XCTAssertTrue(curve.dropLast().allSatisfy { ($0["loss"] as? Double)?.isFinite == true }, "\(curve)")
+            XCTAssertEqual(curve.last?["loss"] as? String, "nan", "\(curve)")
+            XCTAssertEqual(record["error"] as? String, "the loss or gradient turned NaN at step \(curve.count); training stopped")
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/suite.json"))
     }
