@@ -128,6 +128,13 @@ for folder in sorted(os.listdir(os.path.join(work, "adapters"))):
 # --- result.json: a tiny run's record.
 put("result-json", "tiny-run.json", open(os.path.join(work, "tiny-run", "result.json"), "rb").read())
 
+def entry(name, method):
+    """A zip entry with a fixed date, so that the seeds are the same bytes every time they are made."""
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    info.compress_type = method
+    return info
+
+
 # --- METEOR: the jar's four word lists cut short, and the paraphrase table's first 300 entries.
 jar = zipfile.ZipFile(os.path.join(meteor_dir, "meteor-1.5.jar"))
 small_jar = io.BytesIO()
@@ -135,17 +142,17 @@ with zipfile.ZipFile(small_jar, "w", zipfile.ZIP_DEFLATED) as z:
     for name in ["function/english.words", "nonbreaking/english.prefixes", "synonym/english.synsets",
                  "synonym/english.exceptions"]:
         lines = jar.read(name).split(b"\n")
-        z.writestr(name, b"\n".join(lines[:60]))
+        z.writestr(entry(name, zipfile.ZIP_DEFLATED), b"\n".join(lines[:60]))
 with gzip.open(os.path.join(meteor_dir, "paraphrase-en.gz")) as g:
     table = b"".join(next(g) for _ in range(900))
 stored = io.BytesIO()
 with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as z:
-    z.writestr("function/english.words", b"the\na\non\n")
-    z.writestr("nonbreaking/english.prefixes", b"Mr\n")
-    z.writestr("synonym/english.synsets", b"cat\n1 2\nmat\n3\n")
-    z.writestr("synonym/english.exceptions", b"sat\nsit\n")
-put("meteor", "cut.bin", joined(small_jar.getvalue(), gzip.compress(table)))
-put("meteor", "stored.bin", joined(stored.getvalue(), gzip.compress(b"0.5\ncat\ndog\n0.25\nsat on\nsitting on\n")))
+    z.writestr(entry("function/english.words", zipfile.ZIP_STORED), b"the\na\non\n")
+    z.writestr(entry("nonbreaking/english.prefixes", zipfile.ZIP_STORED), b"Mr\n")
+    z.writestr(entry("synonym/english.synsets", zipfile.ZIP_STORED), b"cat\n1 2\nmat\n3\n")
+    z.writestr(entry("synonym/english.exceptions", zipfile.ZIP_STORED), b"sat\nsit\n")
+put("meteor", "cut.bin", joined(small_jar.getvalue(), gzip.compress(table, mtime=0)))
+put("meteor", "stored.bin", joined(stored.getvalue(), gzip.compress(b"0.5\ncat\ndog\n0.25\nsat on\nsitting on\n", mtime=0)))
 
 # --- task files: the shipped data's first records, and the task, run and suite YAML files.
 data = os.path.join(repo, "tasks", "data")
@@ -163,3 +170,24 @@ for f in sorted(os.listdir(os.path.join(repo, "tasks"))):
         put("task-yaml", f, open(os.path.join(repo, "tasks", f), "rb").read())
 for f in sorted(os.listdir(os.path.join(repo, "suites"))):
     put("suite-yaml", f, open(os.path.join(repo, "suites", f), "rb").read())
+
+# --- WordNet: the start of data.noun cut at a line, the index lines whose synsets all lie in it, and noun.exc's head.
+wn = os.environ.get("PEFTBENCH_WORDNET_DIR") or "/usr/share/wordnet"
+body = open(os.path.join(wn, "data.noun"), "rb").read()
+body = body[: body.index(b"\n", 60000) + 1]
+index_lines = []
+for line in open(os.path.join(wn, "index.noun"), "rb").read().split(b"\n"):
+    t = line.split(b" ")
+    if line.startswith(b" "):  # the licence at the top
+        index_lines.append(line)
+        continue
+    if len(t) < 6:
+        continue
+    n, p = int(t[2]), int(t[3])
+    offsets = [int(x) for x in t[6 + p: 6 + p + n]]
+    if offsets and all(o < len(body) for o in offsets):
+        index_lines.append(line)
+    if len(index_lines) > 120:
+        break
+exc = b"\n".join(open(os.path.join(wn, "noun.exc"), "rb").read().split(b"\n")[:40]) + b"\n"
+put("wordnet", "noun-cut.bin", joined(b"\n".join(index_lines) + b"\n", body, exc))

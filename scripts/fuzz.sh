@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 bin="$root/Fuzz/.build/debug/peftbench-fuzz"
-targets=(gguf safetensors tokenizer-json e2e-csv webnlg-xml gsm8k-jsonl coqa-json task-yaml run-yaml suite-yaml adapter-config result-json meteor)
+targets=(gguf safetensors tokenizer-json e2e-csv webnlg-xml gsm8k-jsonl coqa-json task-yaml run-yaml suite-yaml adapter-config result-json meteor wordnet)
 # Swift's crash reporter would symbolicate for minutes; libFuzzer and AddressSanitizer report themselves.
 export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}"

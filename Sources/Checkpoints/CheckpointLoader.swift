@@ -1,7 +1,7 @@
 import Engine
 import Foundation
-import Results
 import Model
+import Results
 
 /// Builds a decoder from a checkpoint: a GGUF file (llama architecture) or a Hugging Face folder
 /// (`config.json` + `model.safetensors` or a sharded `model.safetensors.index.json`).

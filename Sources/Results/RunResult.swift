@@ -202,6 +202,8 @@ public struct RunResult: Codable, Sendable {
         public var evaluationSeconds: Double = 0
         /// The whole run, from reading its data to writing its files.
         public var wallSeconds: Double?
+        /// The same time, phase by phase.
+        public var phases: PhaseTimes?
 
         public init(trainableParameters: Int = 0, trainablePercent: Double = 0, peakRSSBytes: Int? = nil,
                         trainingSeconds: Double = 0, trainingTokens: Int = 0, tokensPerSecond: Double = 0,

@@ -8,7 +8,9 @@ enum RunOutcomeRecord {
     static func make(_ run: SuiteRun, child: ChildRun, outcome: ChildRun.Outcome) -> RunResult {
         let own = try? RunFiles.readResult(folder: child.workFolder)
         var record = own ?? RunResult.unstarted(run.spec, status: .failed)
-        // The run's process from start to exit, loading included.
+        // The run's process from start to exit, loading included; what the run could not time itself is the
+        // process's start and exit.
+        if let timed = record.cost.wallSeconds, record.cost.phases != nil { record.cost.phases?.process = max(0, outcome.seconds - timed) }
         record.cost.wallSeconds = outcome.seconds
         if outcome.stoppedBy == nil, case .exited(0) = outcome.exit, record.status.isResult { return record }
         let tail = child.stderrTail()

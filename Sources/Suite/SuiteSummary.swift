@@ -50,6 +50,7 @@ extension SuiteSummary {
                 ("adapterBytes", { $0.cost.adapterBytes.map(Double.init) }),
                 ("evaluationSeconds", { $0.cost.evaluationSeconds }),
                 ("wallSeconds", { $0.cost.wallSeconds }),
+                ("trainingShare", { $0.cost.phases?.trainingShare }),
                 ("finalLoss", { $0.lossCurve.last?.loss }),
             ]
             var cost: [String: Statistic] = [:]

@@ -146,6 +146,13 @@ struct SuiteStatusCommand: ParsableCommand {
             if let error = r.error { line += "  \(error)" }
             print(line)
         }
+        let phases = state.rows.compactMap { $0.state == .done ? $0.result?.cost.phases : nil }
+        if !phases.isEmpty {
+            let sum = PhaseTimes.sum(phases)
+            print("time by phase over \(phases.count) done run\(phases.count == 1 ? "" : "s"): " + sum.named.compactMap { name, seconds in
+                seconds.map { String(format: "%@ %@ (%.0f%%)", name, SuiteProgressView.duration($0), 100 * $0 / max(sum.total, 1e-9)) }
+            }.joined(separator: ", "))
+        }
     }
 }
 

@@ -1,10 +1,10 @@
 import Foundation
 import Metrics
 
-/// METEOR 1.5's resources as peftbench reads them: the jar (a zip archive of word lists) and the gzip'd
-/// paraphrase table, then a score that uses both.
+/// METEOR 1.5's resources as peftbench reads them — the jar (a zip archive of word lists) and the gzip'd
+/// paraphrase table, then a score that uses both — and WordNet's database files, then synonym lookups.
 enum ResourceTargets {
-    static let all = [meteor]
+    static let all = [meteor, wordnet]
 
     /// Input: the jar and the paraphrase table (see `parts`).
     static let meteor = FuzzTarget(name: "meteor") { input, scratch in
@@ -17,5 +17,22 @@ enum ResourceTargets {
         guard let meteor = try accepting(folder, { try METEOR(resources: resources, texts: texts) }) else { return }
         let score = meteor.score(hypotheses: [texts[0], texts[2]], references: [[texts[1]], [texts[3]]])
         guard score.corpus.isFinite, (0...1).contains(score.corpus) else { throw Violation("METEOR score \(score.corpus) outside [0, 1]") }
+    }
+}
+
+extension ResourceTargets {
+    /// Input: `index.noun`, `data.noun` and `noun.exc` (see `parts`); the verb, adjective and adverb files are empty.
+    static let wordnet = FuzzTarget(name: "wordnet") { input, scratch in
+        let files = parts(input, 3)
+        let folder = try scratch.emptyFolder("wordnet")
+        for (name, data) in zip(["index.noun", "data.noun", "noun.exc"], files) { _ = try scratch.write(data, as: "wordnet/\(name)") }
+        for part in ["verb", "adj", "adv"] {
+            for name in ["index.\(part)", "data.\(part)", "\(part).exc"] { _ = try scratch.write(Data(), as: "wordnet/\(name)") }
+        }
+        guard let wordnet = try accepting(folder, { try WordNet(folder: folder) }) else { return }
+        // The index's own lemmas (and inflections of them) reach every synset line it names.
+        let lemmas = String(decoding: files[0], as: UTF8.self).split(separator: "\n").prefix(40)
+            .compactMap { $0.split(separator: " ").first.map(String.init) }
+        for word in lemmas + lemmas.map { $0 + "s" } + ["dogs", "geese", "running"] { _ = wordnet.synonyms(word) }
     }
 }

@@ -29,6 +29,7 @@ struct RunEvaluation {
                                              data: plan.definition.selectionData.summary)
             result.cost.evaluationSeconds = clock.seconds
             result.cost.peakRSSBytes = ProcessStats.peakRSSBytes
+            result.closePhase(\.evaluation, runStarted: plan.clock)
             return RunEvaluation(predictions: [], statistics: nil, result: result)
         }
         var predictions = try Evaluation.generate(model: model, encoder: encoder, examples: examples, seq: seq,
@@ -39,6 +40,7 @@ struct RunEvaluation {
         let metrics = plan.definition.metrics
         let scored = try TaskScoring.score(metrics, predictions: &predictions, resources: plan.scoringResources)
         result.metrics = scored.results
+        result.closePhase(\.evaluation, runStarted: plan.clock)
         let withReferences = predictions.filter { !$0.references.isEmpty }
         var statistics = ExampleStatistics(examples: withReferences.map(\.id), metrics: scored.statistics.mapValues(ExampleStatistics.Table.init))
         let answerPairs = withReferences.map { p in TaskScoring.answerCorrect(p, metrics: metrics).map { (p.confidence, $0) } }
@@ -51,6 +53,7 @@ struct RunEvaluation {
             statistics.calibration["answer-ece"] = rows(answerPairs.map { $0.map { [(confidence: $0.0, correct: $0.1)] } ?? [] })
         }
         if !tokens.isEmpty { statistics.calibration["token-ece"] = rows(tokenPairs) }
+        result.closePhase(\.calibration, runStarted: plan.clock)
         result.forgetting = zip(plan.probes, plan.baseNLL).map { probe, base in
             let each = Forgetting.sequenceNLL(model: model, probe: probe, padID: encoder.eos)
             var table = SegmentStatistics(width: 2)
@@ -62,6 +65,7 @@ struct RunEvaluation {
         }
         result.cost.evaluationSeconds = clock.seconds
         result.cost.peakRSSBytes = ProcessStats.peakRSSBytes
+        result.closePhase(\.forgetting, runStarted: plan.clock)
         return RunEvaluation(predictions: predictions, statistics: statistics, result: result)
     }
 

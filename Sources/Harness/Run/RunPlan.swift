@@ -23,10 +23,10 @@ struct RunPlan {
     let probes: [ProbeSet]
     let baseNLL: [(mean: Double, tokens: Int)]
     var result: RunResult
-    /// When the run started, for its wall time.
-    var clock = Date()
+    /// When the run started, for its wall time and its phases'.
+    let clock: Date
 
-    static func make(spec: RunSpec, options: Runner.Options, started: String) throws -> RunPlan {
+    static func make(spec: RunSpec, options: Runner.Options, started: String, clock: Date) throws -> RunPlan {
         let catalog: TaskCatalog
         let definition: TaskDefinition
         do {
@@ -82,7 +82,7 @@ struct RunPlan {
         let choice = try learningRateChoice(spec: spec, options: options)
         let warmup = min(spec.warmupSteps ?? steps / 10, steps)
 
-        let result = RunResult(
+        var result = RunResult(
             runID: spec.runID, status: .running, spec: spec,
             method: .init(name: spec.method, config: [:], learningRate: choice.value, learningRateChoice: choice, schedule: spec.schedule,
                           warmupSteps: warmup, weightDecay: spec.weightDecay, targetedModules: 0),
@@ -96,6 +96,7 @@ struct RunPlan {
             data: files,
             model: .init(name: spec.model, file: loaded.file, sha256: modelDigest, parameters: model.parameterElementCount),
             environment: .current(), cost: .init(), startedAt: started)
+        result.closePhase(\.load, runStarted: clock)
 
         // Forgetting probes and the base model's NLL on them, before the method changes anything.
         let probes = try forgettingProbes(spec: spec, model: model, tokenizer: tokenizer, modelDigest: modelKey, catalog: catalog,
@@ -103,9 +104,10 @@ struct RunPlan {
         let baseNLL = try probes.map {
             try Forgetting.cachedNLL(model: model, probe: $0, padID: encoder.eos, modelDigest: modelKey, cacheFolder: options.cacheFolder)
         }
+        result.closePhase(\.forgettingBaseline, runStarted: clock)
         return RunPlan(spec: spec, definition: definition, model: model, tokenizer: tokenizer, encoder: encoder,
                        training: training, order: order, evalExamples: evalExamples, scoringResources: scoringResources,
-                       probes: probes, baseNLL: baseNLL.map { ($0.mean, $0.tokens) }, result: result)
+                       probes: probes, baseNLL: baseNLL.map { ($0.mean, $0.tokens) }, result: result, clock: clock)
     }
 
     /// The learning rate: the spec's number, the method's default, or what a suite selected for `select`.

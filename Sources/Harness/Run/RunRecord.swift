@@ -23,6 +23,8 @@ enum RunRecord {
         }
         if result.status == .running { result.status = .completed }
         result.finishedAt = Runner.timestamp()
+        // result.json itself, written last, is the one write its own record cannot time.
+        result.closePhase(\.writing, runStarted: plan.clock)
         result.cost.wallSeconds = Date().timeIntervalSince(plan.clock)
         try RunFiles.writeResult(result, folder: folder)
         options.onEvent(.finished(status: result.status.rawValue,

@@ -50,6 +50,7 @@ struct RunTraining {
         _ = ProcessStats.resetPeakRSS()
         GEMM.resetFLOPCounter()
         let training = plan.training, order = plan.order, padID = plan.encoder.eos
+        result.closePhase(\.setup, runStarted: plan.clock)
         let outcome = loop.run(steps: steps, batch: { i in
             (training.batch(order[i], padID: padID), order[i].reduce(0) { $0 + training.sequences[$1].tokens.count })
         }) { event in
@@ -81,6 +82,7 @@ struct RunTraining {
         result.cost.tokensPerSecond = Double(outcome.tokens) / max(1e-9, outcome.seconds)
         result.cost.trainingFLOPs = GEMM.executedFLOPs
         if result.status == .diverged { result.cost.peakRSSBytes = ProcessStats.peakRSSBytes }
+        result.closePhase(\.training, runStarted: plan.clock)
         return RunTraining(applied: applied, result: result)
     }
 }

@@ -86,9 +86,7 @@ public final class Runner {
     static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
 
     private func execute(in work: String, _ checkpoint: (RunResult) -> Void) throws -> RunResult {
-        let clock = Date()
-        var plan = try RunPlan.make(spec: spec, options: options, started: Self.timestamp())
-        plan.clock = clock
+        let plan = try RunPlan.make(spec: spec, options: options, started: Self.timestamp(), clock: Date())
         checkpoint(plan.result)
         options.onEvent(.planned(runID: spec.runID, steps: plan.result.budget.steps, evaluationExamples: plan.evalExamples.count))
 

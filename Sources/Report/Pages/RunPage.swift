@@ -64,6 +64,16 @@ struct RunPage: ReportPage {
                    ("training tokens", Formatting.count(r.cost.trainingTokens)), ("tokens/s", String(format: "%.1f", r.cost.tokensPerSecond)),
                    ("training GFLOP (matrix products)", String(format: "%.1f", r.cost.trainingFLOPs / 1e9)),
                    ("adapter file", Formatting.bytes(r.cost.adapterBytes)), ("evaluation time", Formatting.seconds(r.cost.evaluationSeconds))]),
+            .if(r.cost.phases != nil, .h2("Time by phase")),
+            .unwrap(r.cost.phases) { phases in
+                .table(
+                    .tr(.th("phase"), .th("seconds"), .th("share")),
+                    .forEach(phases.named) { phase in
+                        .tr(.td(.text(phase.name)), .td(.class("num"), .text(phase.seconds.map { String(format: "%.2f", $0) } ?? "–")),
+                            .td(.class("num"), .text(phase.seconds.map { String(format: "%.0f%%", 100 * $0 / max(phases.total, 1e-9)) } ?? "–")))
+                    }
+                )
+            },
             .h2("Environment"),
             pairs([("CPU", r.environment.cpu), ("threads", String(r.environment.openblasThreads)),
                    ("OpenBLAS", "\(r.environment.openblasVersion) (\(r.environment.openblasCore))"),
