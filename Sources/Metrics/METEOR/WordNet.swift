@@ -36,7 +36,8 @@ public final class WordNet: @unchecked Sendable {
             data[pos] = body
             for (n, line) in String(decoding: indexData, as: UTF8.self).split(separator: "\n").enumerated() where !line.hasPrefix(" ") {
                 let t = line.split(separator: " ")
-                guard t.count >= 6, let synsets = Int(t[2]), let pointers = Int(t[3]), t.count >= 6 + pointers + synsets else {
+                guard t.count >= 6, let synsets = Int(t[2]), let pointers = Int(t[3]), synsets >= 0, pointers >= 0,
+                      t.count >= 6 + pointers + synsets else {
                     throw ResourceError(indexPath, "line \(n + 1): malformed index entry")
                 }
                 let offsets = t[(6 + pointers)..<(6 + pointers + synsets)].compactMap { Int($0) }
@@ -87,7 +88,7 @@ public final class WordNet: @unchecked Sendable {
         let line = String(decoding: body[(body.startIndex + offset)..<(body.startIndex + end)], as: UTF8.self)
         let columns = line.split(separator: "|", maxSplits: 1).first ?? ""
         let t = columns.split(separator: " ")
-        guard t.count > 4, let count = Int(t[3], radix: 16), t.count >= 4 + 2 * count else { return [] }
+        guard t.count > 4, let count = Int(t[3], radix: 16), count >= 0, t.count >= 4 + 2 * count else { return [] }
         return (0..<count).map { k in
             // Adjectives carry a syntactic marker such as "(a)" or "(ip)", which is not part of the name.
             let name = t[4 + 2 * k]
