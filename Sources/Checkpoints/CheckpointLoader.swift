@@ -122,10 +122,11 @@ public enum CheckpointLoader {
         return model
     }
 
-    /// Before the decoder is allocated: the file must hold at least as many weights as its config describes, so
-    /// that a few bytes of metadata cannot make the loader allocate what no file backs.
+    /// Before the decoder is allocated: a few bytes of metadata must not make the loader allocate what no file
+    /// backs. A config may describe at most twice the weights the tensors hold (a file short of a tensor or two goes
+    /// on to the error that names them); beyond that it is refused here.
     static func requireWeights(_ config: LlamaConfig, elements: Int, source: String) throws {
-        guard config.parameterCount <= elements else {
+        guard config.parameterCount <= 2 * elements + (1 << 20) else {
             throw Failure("\(source): the config describes \(config.parameterCount) weights, the tensors hold \(elements)")
         }
     }

@@ -160,12 +160,12 @@ public final class GGUFFile: @unchecked Sendable {
             guard dims[0] % type.blockSize == 0 else {
                 throw Invalid(description: "\(path): tensor '\(name)' rows of \(dims[0]) are not whole \(type.name) blocks")
             }
-            // No type packs more than 4 elements in a byte: more elements than that cannot be in the file (and their
-            // count could overflow).
+            // Counted without overflow (and with room for the byte count), so that the data range below is checked
+            // on true figures.
             var elements = 1
             for d in dims {
                 let (product, overflow) = elements.multipliedReportingOverflow(by: d)
-                guard !overflow, product <= 4 * file.size else {
+                guard !overflow, product <= Int.max / 1024 else {
                     throw Invalid(description: "\(path): tensor '\(name)' of shape \(dims) is larger than the file")
                 }
                 elements = product
