@@ -151,8 +151,8 @@ with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as z:
     z.writestr(entry("nonbreaking/english.prefixes", zipfile.ZIP_STORED), b"Mr\n")
     z.writestr(entry("synonym/english.synsets", zipfile.ZIP_STORED), b"cat\n1 2\nmat\n3\n")
     z.writestr(entry("synonym/english.exceptions", zipfile.ZIP_STORED), b"sat\nsit\n")
-put("meteor", "cut.bin", joined(small_jar.getvalue(), gzip.compress(table, mtime=0)))
-put("meteor", "stored.bin", joined(stored.getvalue(), gzip.compress(b"0.5\ncat\ndog\n0.25\nsat on\nsitting on\n", mtime=0)))
+put("meteor", "cut", joined(small_jar.getvalue(), gzip.compress(table, mtime=0)))
+put("meteor", "stored", joined(stored.getvalue(), gzip.compress(b"0.5\ncat\ndog\n0.25\nsat on\nsitting on\n", mtime=0)))
 
 # --- task files: the shipped data's first records, and the task, run and suite YAML files.
 data = os.path.join(repo, "tasks", "data")
@@ -190,4 +190,4 @@ for line in open(os.path.join(wn, "index.noun"), "rb").read().split(b"\n"):
     if len(index_lines) > 120:
         break
 exc = b"\n".join(open(os.path.join(wn, "noun.exc"), "rb").read().split(b"\n")[:40]) + b"\n"
-put("wordnet", "noun-cut.bin", joined(b"\n".join(index_lines) + b"\n", body, exc))
+put("wordnet", "noun-cut", joined(b"\n".join(index_lines) + b"\n", body, exc))
