@@ -20,12 +20,14 @@ public struct PhaseTimes: Codable, Sendable, Equatable {
 
     public init() {}
 
-    /// The phases in run order, with the names `suite status` and the report show.
-    public var named: [(name: String, seconds: Double?)] {
-        [("load", load), ("forgetting baseline", forgettingBaseline), ("setup", setup), ("training", training),
-         ("evaluation", evaluation), ("calibration", calibration), ("forgetting", forgetting), ("writing", writing),
-         ("process start and exit", process)]
-    }
+    /// The phases in run order, with the names `suite status` and the report show: the one list the others follow.
+    public static var phases: [(name: String, key: WritableKeyPath<PhaseTimes, Double?>)] {[
+        ("load", \.load), ("forgetting baseline", \.forgettingBaseline), ("setup", \.setup), ("training", \.training),
+        ("evaluation", \.evaluation), ("calibration", \.calibration), ("forgetting", \.forgetting), ("writing", \.writing),
+        ("process start and exit", \.process),
+    ]}
+
+    public var named: [(name: String, seconds: Double?)] { Self.phases.map { ($0.name, self[keyPath: $0.key]) } }
 
     public var total: Double { named.reduce(0) { $0 + ($1.seconds ?? 0) } }
 
@@ -38,17 +40,8 @@ public struct PhaseTimes: Codable, Sendable, Equatable {
     /// Adds up the phases of many runs (a suite's done runs).
     public static func sum(_ all: [PhaseTimes]) -> PhaseTimes {
         var out = PhaseTimes()
-        func add(_ a: Double?, _ b: Double?) -> Double? { a == nil && b == nil ? nil : (a ?? 0) + (b ?? 0) }
         for p in all {
-            out.load = add(out.load, p.load)
-            out.forgettingBaseline = add(out.forgettingBaseline, p.forgettingBaseline)
-            out.setup = add(out.setup, p.setup)
-            out.training = add(out.training, p.training)
-            out.evaluation = add(out.evaluation, p.evaluation)
-            out.calibration = add(out.calibration, p.calibration)
-            out.forgetting = add(out.forgetting, p.forgetting)
-            out.writing = add(out.writing, p.writing)
-            out.process = add(out.process, p.process)
+            for (_, key) in phases where p[keyPath: key] != nil { out[keyPath: key] = (out[keyPath: key] ?? 0) + p[keyPath: key]! }
         }
         return out
     }
