@@ -28,20 +28,12 @@ public enum Forgetting {
         return (tokens > 0 ? sum / Double(tokens) : 0, tokens)
     }
 
-    /// Each sequence's summed NLL and scored tokens (zero for a sequence too short to score), in input order.
-    /// Sequences of similar length share a right-padded batch: padding after a sequence cannot change its causal
-    /// log-probabilities, and one sequence at a time left the products too thin to use the machine.
+    /// Each sequence's summed NLL and scored tokens (zero for a sequence too short to score), in input order,
+    /// computed in batches of similar-length sequences (`LengthBatches`).
     public static func sequenceNLL(model: LlamaModel, probe: ProbeSet, padID: Int32,
                                    batchTokens: Int = 1024) -> [(sum: Double, tokens: Int)] {
         var out = [(sum: Double, tokens: Int)](repeating: (0, 0), count: probe.sequences.count)
-        let order = probe.sequences.indices.filter { probe.sequences[$0].count >= 2 }
-            .sorted { probe.sequences[$0].count > probe.sequences[$1].count }
-        var start = 0
-        while start < order.count {
-            // The longest sequence comes first, so it sets the padded width of its batch.
-            let width = probe.sequences[order[start]].count - 1
-            let end = min(order.count, start + max(1, batchTokens / max(1, width)))
-            let members = Array(order[start..<end])
+        for members in LengthBatches.groups(lengths: probe.sequences.map(\.count), tokens: batchTokens) {
             let batch = TokenBatch.rightPadded(members.map { probe.sequences[$0] }, lossFrom: members.map { probe.scoreFrom[$0] },
                                                padID: padID)
             let logProbs = model.targetLogProbabilities(batch)
@@ -54,7 +46,6 @@ public enum Forgetting {
                 }
                 out[index] = (sum, tokens)
             }
-            start = end
         }
         return out
     }

@@ -131,6 +131,18 @@ public final class LlamaModel {
         return out
     }
 
+    /// At each target position, the model's most likely next token and its probability, (B·T) entries, token -1
+    /// where the target is -1. Computed chunk by chunk in the head, so no (B·T, V) logits are kept.
+    public func topChoices(_ batch: TokenBatch) -> [(probability: Double, token: Int32)] {
+        runForward(batch, training: false, gradScale: nil, keepTopChoices: true)
+        var out = [(probability: Double, token: Int32)](repeating: (.nan, -1), count: batch.batch * batch.length)
+        let s = state
+        for m in 0..<s.selectedCount {
+            out[Int(s.realIndex.pointer[m])] = (s.topProbability[m], s.topToken.pointer[m])
+        }
+        return out
+    }
+
     /// Logits of every real position, (B·T, V).
     public func logits(_ batch: TokenBatch) -> [Float] {
         var all = batch
@@ -144,7 +156,7 @@ public final class LlamaModel {
     @discardableResult
     private func runForward(
         _ batch: TokenBatch, training: Bool, gradScale: Float?,
-        keepTargetLogProbs: Bool = false, keepLogits: Bool = false
+        keepTargetLogProbs: Bool = false, keepLogits: Bool = false, keepTopChoices: Bool = false
     ) -> BatchLoss {
         let s = state, cfg = config, c = cfg.hiddenSize
         let nv = virtualTokens?.count ?? 0, p = keyValuePrefix?.count ?? 0
@@ -208,12 +220,13 @@ public final class LlamaModel {
             layer.forward(x: s.residual[l].pointer, out: s.residual[l + 1].pointer, a: s.activations[l], ctx: ctx)
         }
         return head(rows: m, training: training, gradScale: gradScale, keepTargetLogProbs: keepTargetLogProbs,
-                    keepLogits: keepLogits)
+                    keepLogits: keepLogits, keepTopChoices: keepTopChoices)
     }
 
     /// Final norm, LM head and cross-entropy over the M selected rows, in chunks of `headChunk` rows. In training
     /// the head's backward runs chunk by chunk right away, so the (M, V) logits never exist at once.
-    private func head(rows m: Int, training: Bool, gradScale: Float?, keepTargetLogProbs: Bool, keepLogits: Bool) -> BatchLoss {
+    private func head(rows m: Int, training: Bool, gradScale: Float?, keepTargetLogProbs: Bool, keepLogits: Bool,
+                      keepTopChoices: Bool) -> BatchLoss {
         let s = state, c = config.hiddenSize, vocab = config.vocabSize
         let last = s.residual[layers.count].pointer
         let headIn = s.headIn.reserve(m * c), headNorm = s.headNorm.reserve(m * c), rstd = s.headRstd.reserve(m)
@@ -231,6 +244,8 @@ public final class LlamaModel {
         let dHeadNorm = s.dHeadNorm.reserve(m * c)
         let logProbs = keepTargetLogProbs ? s.targetLogProbs.reserve(m) : nil
         if keepLogits { s.allLogits = [Float](repeating: 0, count: m * vocab) }
+        if keepTopChoices { s.topProbability = [Double](repeating: .nan, count: m) }
+        let topTokens = keepTopChoices ? s.topToken.reserve(m) : nil
         var total = 0.0
         var start = 0
         while start < m {
@@ -239,6 +254,12 @@ public final class LlamaModel {
                                inFeatures: c, outFeatures: vocab)
             if keepLogits {
                 s.allLogits.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: start * vocab).update(from: logits, count: r * vocab) }
+            }
+            if let topTokens {
+                // Before the cross-entropy, which turns the logits into probabilities in place.
+                s.topProbability.withUnsafeMutableBufferPointer {
+                    TopChoice.forward(logits: logits, rows: r, vocab: vocab, probability: $0.baseAddress! + start, token: topTokens + start)
+                }
             }
             total += CrossEntropy.forwardBackward(
                 logits: logits, targets: targets + start, rows: r, vocab: vocab,
@@ -303,6 +324,7 @@ final class PassState {
     var dHeadNorm = GrowableBuffer(), dHeadIn = GrowableBuffer(), logits = GrowableBuffer()
     var targetLogProbs = GrowableBuffer(), virtualOut = GrowableBuffer(), virtualGrad = GrowableBuffer()
     var allLogits: [Float] = []
+    var topProbability: [Double] = [], topToken = IndexBuffer()
     var geometry: AttentionGeometry?
     var context: DecoderLayer.Context?
     var training = false
