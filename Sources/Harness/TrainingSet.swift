@@ -3,6 +3,7 @@ import Foundation
 import Model
 import Results
 import Tasks
+import Training
 
 /// The tokenized training split and the order it is visited in. The order is a seeded shuffle of the training
 /// sequences (reshuffled every epoch) that depends on the task and seed only, so every method of a comparison sees
@@ -86,5 +87,17 @@ public struct TrainingSet {
 
     public func batch(_ indices: [Int], padID: Int32) -> TokenBatch {
         TokenBatch.rightPadded(indices.map { sequences[$0].tokens }, lossFrom: indices.map { sequences[$0].lossFrom }, padID: padID)
+    }
+
+    /// A step's micro-batches under `rule`, counted into `padding`.
+    public func microBatches(_ indices: [Int], padID: Int32, rule: StepBatching,
+                             padding: inout TrainingPadding) -> [TokenBatch] {
+        // A sequence of n tokens fills n - 1 input positions (its last token is only a target).
+        let widths = indices.map { max(1, sequences[$0].tokens.count - 1) }
+        return rule.groups(widths: widths).map { group in
+            let batch = batch(group.map { indices[$0] }, padID: padID)
+            padding.add(positions: batch.batch * batch.length, real: group.reduce(0) { $0 + widths[$1] })
+            return batch
+        }
     }
 }

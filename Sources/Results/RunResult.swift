@@ -85,6 +85,8 @@ public struct RunResult: Codable, Sendable {
         /// What training consumed: sequences (examples × steps run) and the tokens the loss was taken on.
         public var examplesSeen: Int?
         public var targetTokensSeen: Int?
+        /// How each step's sequences were batched, and the share of the positions computed that was padding.
+        public var padding: TrainingPadding?
 
         public init(steps: Int, examplesPerStep: Int, maxSequenceLength: Int, seed: UInt64, orderDigest: String,
                         trainingSequences: Int, truncatedSequences: Int, evaluationExamples: Int, evaluationSplit: String,

@@ -38,8 +38,8 @@ public struct TrainingLoop {
         self.wallClockLimit = wallClockLimit
     }
 
-    /// Runs `steps` steps; `batch(i)` gives step i's micro-batch and the tokens it holds.
-    public func run(steps: Int, batch: (Int) -> (TokenBatch, tokens: Int), onEvent: (TrainingEvent) -> Void) -> Outcome {
+    /// Runs `steps` steps; `batch(i)` gives step i's micro-batches and the tokens they hold.
+    public func run(steps: Int, batch: (Int) -> ([TokenBatch], tokens: Int), onEvent: (TrainingEvent) -> Void) -> Outcome {
         let clock = Stopwatch()
         var outcome = Outcome(ending: .completed, stepsRun: 0, tokens: 0, seconds: 0, losses: [])
         for index in 0..<steps {
@@ -48,8 +48,8 @@ public struct TrainingLoop {
                 onEvent(.stopped(.interrupted, afterStep: index))
                 break
             }
-            let (tokenBatch, tokens) = batch(index)
-            let report = trainer.step([tokenBatch])
+            let (microBatches, tokens) = batch(index)
+            let report = trainer.step(microBatches)
             outcome.tokens += tokens
             outcome.stepsRun = index + 1
             outcome.losses.append((report.loss, report.learningRate))

@@ -50,9 +50,12 @@ struct RunTraining {
         _ = ProcessStats.resetPeakRSS()
         GEMM.resetFLOPCounter()
         let training = plan.training, order = plan.order, padID = plan.encoder.eos
+        let rule = StepBatching.lengthGrouped
+        var padding = TrainingPadding(rule: rule.rawValue)
         result.closePhase(\.setup, runStarted: plan.clock)
         let outcome = loop.run(steps: steps, batch: { i in
-            (training.batch(order[i], padID: padID), order[i].reduce(0) { $0 + training.sequences[$1].tokens.count })
+            (training.microBatches(order[i], padID: padID, rule: rule, padding: &padding),
+             order[i].reduce(0) { $0 + training.sequences[$1].tokens.count })
         }) { event in
             switch event {
             case let .step(report, tokens, elapsed):
@@ -68,6 +71,7 @@ struct RunTraining {
         result.budget.stepsRun = outcome.stepsRun
         result.budget.examplesSeen = order.prefix(outcome.stepsRun).reduce(0) { $0 + $1.count }
         result.budget.targetTokensSeen = order.prefix(outcome.stepsRun).reduce(0) { $0 + training.targetTokens($1) }
+        result.budget.padding = padding
         switch outcome.ending {
         case .completed: break
         case .diverged:

@@ -30,8 +30,12 @@ struct RunPage: ReportPage {
             pairs([("steps", "\(r.budget.stepsRun) of \(r.budget.steps)\(r.budget.cutShort ? " (wall-clock limit)" : "")"),
                    ("examples per step", String(r.budget.examplesPerStep)), ("max sequence length", String(r.budget.maxSequenceLength)),
                    ("seed", String(r.budget.seed)), ("example order sha256", r.budget.orderDigest),
-                   ("training sequences", "\(r.budget.trainingSequences) (\(r.budget.truncatedSequences) truncated)"),
-                   ("evaluation", "\(r.budget.evaluationExamples) examples of \(r.budget.evaluationSplit), \(r.budget.decoding)")]),
+                   ("training sequences", "\(r.budget.trainingSequences) (\(r.budget.truncatedSequences) truncated)")]
+                  + (r.budget.padding.map { p in
+                      [("training batches", "\(p.rule): \(Formatting.count(p.positions)) positions computed, "
+                        + String(format: "%.1f%% padding", 100 * p.share))]
+                  } ?? [])
+                  + [("evaluation", "\(r.budget.evaluationExamples) examples of \(r.budget.evaluationSplit), \(r.budget.decoding)")]),
             .h2("Data and model"),
             pairs(r.data.map { ("\($0.split) (\($0.origin))", "\($0.path) · sha256 \($0.sha256)") }
                   + [("model", "\(r.model.name) · \(Formatting.count(r.model.parameters)) parameters" + (r.model.sha256.map { " · sha256 \($0)" } ?? ""))]
