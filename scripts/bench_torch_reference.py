@@ -1,15 +1,21 @@
 """Times the PyTorch + transformers + peft stack on the workloads of `peftbench bench train|forward|generate`, on the
 same GGUF file, so that peftbench's figures can be set beside the reference's measured on the same machine.
 
-Each workload runs in a fresh process (peak RSS is per process). fp32, 2 threads unless --threads, batch 8 x 128
-random tokens, loss over every position, AdamW (fused where torch has it) at a constant learning rate.
+The reference at its best: each workload runs in a fresh process (peak RSS is per process) with tcmalloc preloaded
+when the system has it (Debian: libtcmalloc-minimal4), and again with glibc's allocator for the figure beside it;
+fp32, 2 threads unless --threads, batch 8 x 128 random tokens, loss over every position, fused AdamW at a constant
+learning rate. Each process also measures a 2048^3 sgemm (torch.mm, median of 5) and counts the matrix-product
+FLOPs of one step (torch's FlopCounterMode), so that every figure has its MFU against the ceiling of the same process.
 
 Usage: python3 scripts/bench_torch_reference.py GGUF [--only forward,full,lora,...] [--steps N] [--threads T]
+                                                [--repeats R] [--allocator both|tcmalloc|glibc] [--json]
 Needs torch, transformers, peft and gguf (not needed by peftbench itself).
 """
 import argparse
+import glob
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -44,6 +50,33 @@ def adapt(model, workload, steps):
     return peft.get_peft_model(model, configs[workload]())
 
 
+def tcmalloc_path():
+    for pattern in ["/usr/lib/*/libtcmalloc_minimal.so.4", "/usr/lib/libtcmalloc_minimal.so.4", "/usr/lib64/libtcmalloc_minimal.so.4"]:
+        found = sorted(glob.glob(pattern))
+        if found:
+            return found[0]
+    return None
+
+
+def sgemm_gflops(torch, n=2048, repeats=5):
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    torch.mm(a, b)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        torch.mm(a, b)
+        times.append(time.perf_counter() - start)
+    return 2 * n ** 3 / statistics.median(times) / 1e9
+
+
+def counted_flops(fn):
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as counter:
+        fn()
+    return counter.get_total_flops()
+
+
 def rss_peak_mb():
     import resource
 
@@ -58,11 +91,14 @@ def run_one(gguf, workload, steps, threads, batch, seq):
     model = load(gguf)
     vocab = model.config.vocab_size
     tokens = [torch.randint(0, vocab, (batch, seq)) for _ in range(steps + 1)]
-    result = {"workload": workload, "torch": torch.__version__, "threads": threads}
+    preload = os.environ.get("LD_PRELOAD", "")
+    result = {"workload": workload, "torch": torch.__version__, "threads": threads,
+              "allocator": "tcmalloc" if "tcmalloc" in preload else "glibc", "sgemm_gflops": sgemm_gflops(torch)}
+    flops_per_step = None
     if workload == "forward":
         model.eval()
         with torch.no_grad():
-            model(input_ids=tokens[0], labels=tokens[0])
+            flops_per_step = counted_flops(lambda: model(input_ids=tokens[0], labels=tokens[0]))
             start = time.perf_counter()
             for t in tokens[1:]:
                 model(input_ids=t, labels=t)
@@ -86,10 +122,13 @@ def run_one(gguf, workload, steps, threads, batch, seq):
         model.train()
         params = [p for p in model.parameters() if p.requires_grad]
         result["trainable"] = sum(p.numel() for p in params)
+        # Fused AdamW runs on CPU since torch 2.4; an older torch says so in the result instead of failing.
         try:
             optimizer = torch.optim.AdamW(params, lr=1e-5, fused=True)
+            result["optimizer"] = "AdamW fused"
         except (RuntimeError, TypeError):
             optimizer = torch.optim.AdamW(params, lr=1e-5)
+            result["optimizer"] = "AdamW"
 
         def step(t):
             loss = model(input_ids=t, labels=t).loss
@@ -97,13 +136,32 @@ def run_one(gguf, workload, steps, threads, batch, seq):
             optimizer.step()
             optimizer.zero_grad(set_to_none=False)
 
-        step(tokens[0])
+        flops_per_step = counted_flops(lambda: step(tokens[0]))
         start = time.perf_counter()
         for t in tokens[1:]:
             step(t)
         result["tokens_per_s"] = batch * seq * steps / (time.perf_counter() - start)
+    if flops_per_step is not None:
+        seconds_per_step = batch * seq / result["tokens_per_s"]
+        result["gflops"] = flops_per_step / seconds_per_step / 1e9
+        result["mfu"] = result["gflops"] / result["sgemm_gflops"]
     result["peak_rss_mb"] = rss_peak_mb()
     return result
+
+
+def child(args, workload, allocator):
+    env = dict(os.environ)
+    env.pop("LD_PRELOAD", None)
+    if allocator == "tcmalloc":
+        env["LD_PRELOAD"] = tcmalloc_path()
+    command = [sys.executable, __file__, args.gguf, "--child", workload, "--steps", str(args.steps),
+               "--threads", str(args.threads), "--batch", str(args.batch), "--seq", str(args.seq)]
+    out = subprocess.run(command, capture_output=True, text=True, env=env)
+    line = out.stdout.strip().splitlines()[-1] if out.returncode == 0 and out.stdout.strip() else None
+    if line is None:
+        reason = out.stderr.strip().splitlines()[-1] if out.stderr.strip() else f"exit {out.returncode}"
+        return {"workload": workload, "allocator": allocator, "error": reason}
+    return json.loads(line)
 
 
 def main():
@@ -114,22 +172,47 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--seq", type=int, default=128)
+    parser.add_argument("--repeats", type=int, default=1, help="processes per workload and allocator (median reported)")
+    parser.add_argument("--allocator", choices=["both", "tcmalloc", "glibc"], default="both")
+    parser.add_argument("--json", action="store_true", help="one JSON object per process, then none of the table")
     parser.add_argument("--child", default=None)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run_one(args.gguf, args.child, args.steps, args.threads, args.batch, args.seq)), flush=True)
         return
+    allocators = ["tcmalloc", "glibc"] if args.allocator == "both" else [args.allocator]
+    if "tcmalloc" in allocators and tcmalloc_path() is None:
+        print("tcmalloc not found (Debian: apt-get install libtcmalloc-minimal4); glibc's allocator only", file=sys.stderr)
+        if args.allocator == "tcmalloc":
+            sys.exit(1)
+        allocators = ["glibc"]
     for workload in args.only.split(","):
-        command = [sys.executable, __file__, args.gguf, "--child", workload, "--steps", str(args.steps),
-                   "--threads", str(args.threads), "--batch", str(args.batch), "--seq", str(args.seq)]
-        out = subprocess.run(command, capture_output=True, text=True)
-        line = out.stdout.strip().splitlines()[-1] if out.returncode == 0 and out.stdout.strip() else None
-        if line is None:
-            print(f"{workload:10s} failed: {out.stderr.strip().splitlines()[-1] if out.stderr.strip() else out.returncode}")
+        if workload not in WORKLOADS:
+            sys.exit(f"--only: no workload '{workload}' (one of {', '.join(WORKLOADS)})")
+        # Repetitions alternate between the allocators, so that a slow minute of the machine falls on both.
+        runs = {a: [] for a in allocators}
+        for _ in range(args.repeats):
+            for allocator in allocators:
+                r = child(args, workload, allocator)
+                runs[allocator].append(r)
+                if args.json:
+                    print(json.dumps(r), flush=True)
+        if args.json:
             continue
-        r = json.loads(line)
-        extra = f"  prefill {r['prefill_tokens_per_s']:.0f} tok/s" if "prefill_tokens_per_s" in r else ""
-        print(f"{workload:10s} {r['tokens_per_s']:8.1f} tok/s  peak RSS {r['peak_rss_mb']:7.0f} MB{extra}", flush=True)
+        cells = []
+        for allocator in allocators:
+            good = [r for r in runs[allocator] if "error" not in r]
+            if not good:
+                cells.append(f"{allocator}: failed ({runs[allocator][-1]['error']})")
+                continue
+            tps = statistics.median(r["tokens_per_s"] for r in good)
+            rss = statistics.median(r["peak_rss_mb"] for r in good)
+            mfu = [r["mfu"] for r in good if "mfu" in r]
+            cell = f"{allocator}: {tps:7.1f} tok/s  peak RSS {rss:5.0f} MB"
+            cell += f"  MFU {statistics.median(mfu):.0%} of {statistics.median(r['sgemm_gflops'] for r in good):.0f} GFLOPS" if mfu else ""
+            cell += f"  prefill {statistics.median(r['prefill_tokens_per_s'] for r in good):.0f} tok/s" if "prefill_tokens_per_s" in good[0] else ""
+            cells.append(cell)
+        print(f"{workload:8s} " + "  |  ".join(cells), flush=True)
 
 
 if __name__ == "__main__":

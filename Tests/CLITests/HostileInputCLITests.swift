@@ -43,7 +43,12 @@ final class HostileInputCLITests: XCTestCase {
         let deep = dir.appendingPathComponent("deep.xml")
         try ("<?xml version=\"1.0\"?><benchmark><entries>" + String(repeating: "<x>", count: 50_000) + String(repeating: "</x>", count: 50_000)
              + "</entries></benchmark>").write(to: deep, atomically: true, encoding: .utf8)
-        for (file, phrase) in [(bomb, "declares the entity 'e1'"), (external, "declares the entity 'secret'"), (deep, "deep.xml")] {
+        // libxml2 decodes a declared encoding itself; its UTF-7 decoder crashed on this (found by fuzzing).
+        let utf7 = dir.appendingPathComponent("utf7.xml")
+        try "<?xml version='1.0' encoding='utf-7'?>\n<benchmark><entries>\(entry)<lex lid=\"Id1\" lang=\"en\">x +AGEA-</lex></entry></entries></benchmark>\n"
+            .write(to: utf7, atomically: true, encoding: .utf8)
+        for (file, phrase) in [(bomb, "declares the entity 'e1'"), (external, "declares the entity 'secret'"), (deep, "deep.xml"),
+                               (utf7, "utf7.xml: line 1: declares the encoding 'utf-7'")] {
             let (r, seconds) = try bounded(["tasks", "inspect", "--format", "webnlg", file.path])
             assertRefused(r, phrase)
             XCTAssertLessThan(seconds, 10, file.lastPathComponent)

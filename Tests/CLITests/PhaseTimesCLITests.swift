@@ -23,6 +23,14 @@ extension SuiteCLITests {
             // The phases leave nothing between them: they add up to the wall time of the run's process.
             let wall = try XCTUnwrap(cost["wallSeconds"] as? Double), sum = phases.values.reduce(0, +)
             XCTAssertEqual(sum, wall, accuracy: 0.005, "\(phases) against \(wall) s")
+            // The training batches state their rule and keep padding within it; GSM8K's lengths vary enough that
+            // one batch per step pads more.
+            let padding = try XCTUnwrap((record["budget"] as? [String: Any])?["padding"] as? [String: Any], run)
+            XCTAssertEqual(padding["rule"] as? String, "length-grouped")
+            let share = try XCTUnwrap(padding["share"] as? Double), oneBatch = try XCTUnwrap(padding["oneBatchShare"] as? Double)
+            XCTAssertLessThanOrEqual(share, 0.05)
+            XCTAssertGreaterThan(oneBatch, share, "\(padding)")
+            XCTAssertGreaterThan(try XCTUnwrap(padding["positions"] as? Int), 0)
         }
         let status = try cli.run(["suite", "status", suite, "--out", out])
         XCTAssertEqual(status.status, 0, status.stderr)
@@ -33,6 +41,7 @@ extension SuiteCLITests {
         for run in records.keys {
             let page = try String(contentsOfFile: "\(out)/report/runs/\(run).html", encoding: .utf8)
             XCTAssertTrue(page.contains("Time by phase") && page.contains("forgetting baseline"), run)
+            XCTAssertTrue(page.contains("length-grouped:") && page.contains("as one batch per step"), run)
         }
     }
 }

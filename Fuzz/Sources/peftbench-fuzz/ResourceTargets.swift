@@ -27,7 +27,10 @@ extension ResourceTargets {
     static let wordnet = FuzzTarget(name: "wordnet") { input, scratch in
         let files = parts(input, 3)
         let folder = try scratch.emptyFolder("wordnet")
-        for (name, data) in zip(["index.noun", "data.noun", "noun.exc"], files) { _ = try scratch.write(data, as: "wordnet/\(name)") }
+        // An empty part becomes one newline, for the same reason as the licence lines below.
+        for (name, data) in zip(["index.noun", "data.noun", "noun.exc"], files) {
+            _ = try scratch.write(data.isEmpty ? Data("\n".utf8) : data, as: "wordnet/\(name)")
+        }
         for part in ["verb", "adj", "adv"] {
             for name in ["index.\(part)", "data.\(part)", "\(part).exc"] { _ = try scratch.write(Data("  licence\n".utf8), as: "wordnet/\(name)") }
         }

@@ -5,8 +5,18 @@ import Tasks
 /// returns nil when the examples cannot be written so that they load the same (a flattened field that can no
 /// longer be split).
 enum TaskFileWriter {
+    /// `s` with each listed scalar replaced. Scalar by scalar: a quote followed by a combining mark is one Character,
+    /// which String's replacingOccurrences would pass over, and the readers see its quote.
+    static func escaping(_ s: String, _ replacements: [Unicode.Scalar: String]) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            if let r = replacements[scalar] { out.unicodeScalars.append(contentsOf: r.unicodeScalars) } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
     static func e2e(_ examples: [TaskExample]) -> Data? {
-        func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        func quoted(_ s: String) -> String { "\"" + escaping(s, ["\"": "\"\""]) + "\"" }
         let withReferences = examples.contains { !$0.references.isEmpty }
         var text = withReferences ? "mr,ref\n" : "mr\n"
         for example in examples {
@@ -62,10 +72,7 @@ enum TaskFileWriter {
     /// Entries back from their `triples` field (one `subject | property | object` per line) and category.
     static func webnlg(_ examples: [TaskExample]) -> Data? {
         func escaped(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-                .replacingOccurrences(of: "\r", with: "&#13;").replacingOccurrences(of: "\n", with: "&#10;")
-                .replacingOccurrences(of: "\t", with: "&#9;")
+            escaping(s, ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"])
         }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<benchmark><entries>\n"
         for example in examples {

@@ -33,7 +33,7 @@ struct RunPage: ReportPage {
                    ("training sequences", "\(r.budget.trainingSequences) (\(r.budget.truncatedSequences) truncated)")]
                   + (r.budget.padding.map { p in
                       [("training batches", "\(p.rule): \(Formatting.count(p.positions)) positions computed, "
-                        + String(format: "%.1f%% padding", 100 * p.share))]
+                        + String(format: "%.1f%% padding (%.1f%% as one batch per step)", 100 * p.share, 100 * p.oneBatchShare))]
                   } ?? [])
                   + [("evaluation", "\(r.budget.evaluationExamples) examples of \(r.budget.evaluationSplit), \(r.budget.decoding)")]),
             .h2("Data and model"),

@@ -119,6 +119,11 @@ public enum WebNLGLoader {
             let name = text[declaration.upperBound...].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).first.map(String.init) ?? ""
             throw TaskDataError(path, line: line, "declares the entity '\(name)'; WebNLG files declare none, so it is refused")
         }
+        // The bytes were checked as UTF-8 above; a declaration of another encoding would make libxml2 decode them
+        // again as that (and its UTF-7 decoder crashes on malformed input).
+        if let encoding = declaredEncoding(text), !["utf-8", "utf8", "us-ascii", "ascii"].contains(encoding.lowercased()) {
+            throw TaskDataError(path, line: 1, "declares the encoding '\(encoding)'; WebNLG files are UTF-8, so it is refused")
+        }
         let reader = EntryReader(path: path, language: language, fileLanguage: fileLanguage(path))
         let parser = XMLParser(data: data)
         parser.delegate = reader
@@ -135,6 +140,18 @@ public enum WebNLGLoader {
         }
         guard reader.sawBenchmark else { throw TaskDataError(path, "no <benchmark> root element") }
         return reader.entries
+    }
+
+    /// The `encoding` of the XML declaration that opens `text`, if it names one.
+    static func declaredEncoding(_ text: String) -> String? {
+        var rest = Substring(text)
+        if rest.hasPrefix("\u{FEFF}") { rest = rest.dropFirst() }
+        guard rest.hasPrefix("<?xml"), let end = rest.range(of: "?>") else { return nil }
+        let declaration = rest[..<end.lowerBound]
+        guard let key = declaration.range(of: "encoding") else { return nil }
+        let value = declaration[key.upperBound...].drop { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "=" }
+        guard let quote = value.first, quote == "\"" || quote == "'" else { return nil }
+        return String(value.dropFirst().prefix { $0 != quote })
     }
 
     /// libxml2's error numbers for what malformed files most often hold.
