@@ -202,6 +202,10 @@ public struct RunResult: Codable, Sendable {
         public var trainingFLOPs: Double = 0
         public var adapterBytes: Int?
         public var evaluationSeconds: Double = 0
+        /// Evaluation's generation alone (prompts' prefill and decoding, without scoring): the tokens generated and
+        /// the seconds it took.
+        public var generatedTokens: Int?
+        public var generationSeconds: Double?
         /// The whole run, from reading its data to writing its files.
         public var wallSeconds: Double?
         /// The same time, phase by phase.

@@ -61,7 +61,7 @@ final class SuiteCLITests: XCTestCase {
         var r = try XCTUnwrap(results(out)[run])
         for k in ["startedAt", "finishedAt", "environment"] { r[k] = nil }
         var cost = try XCTUnwrap(r["cost"] as? [String: Any])
-        for k in ["trainingSeconds", "tokensPerSecond", "evaluationSeconds", "wallSeconds", "phases", "peakRSSBytes"] { cost[k] = nil }
+        for k in ["trainingSeconds", "tokensPerSecond", "evaluationSeconds", "generationSeconds", "wallSeconds", "phases", "peakRSSBytes"] { cost[k] = nil }
         r["cost"] = cost
         for file in ["predictions.jsonl", "adapter/adapter_model.safetensors"] {
             let data = FileManager.default.contents(atPath: (out as NSString).appendingPathComponent("\(run)/\(file)"))

@@ -32,11 +32,14 @@ struct RunEvaluation {
             result.closePhase(\.evaluation, runStarted: plan.clock)
             return RunEvaluation(predictions: [], statistics: nil, result: result)
         }
+        let generation = Stopwatch()
         var predictions = try Evaluation.generate(model: model, encoder: encoder, examples: examples, seq: seq,
                                                   batch: plan.spec.evalBatch) { done in
             if options.shouldStop() { throw RunInterrupted() }
             options.onEvent(.evaluating(done: done, total: examples.count))
         }
+        result.cost.generationSeconds = generation.seconds
+        result.cost.generatedTokens = predictions.reduce(0) { $0 + $1.logProbs.count }
         let metrics = plan.definition.metrics
         let scored = try TaskScoring.score(metrics, predictions: &predictions, resources: plan.scoringResources)
         result.metrics = scored.results

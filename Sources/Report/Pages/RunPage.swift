@@ -67,7 +67,11 @@ struct RunPage: ReportPage {
                    ("peak RSS", Formatting.bytes(r.cost.peakRSSBytes)), ("training time", Formatting.seconds(r.cost.trainingSeconds)),
                    ("training tokens", Formatting.count(r.cost.trainingTokens)), ("tokens/s", String(format: "%.1f", r.cost.tokensPerSecond)),
                    ("training GFLOP (matrix products)", String(format: "%.1f", r.cost.trainingFLOPs / 1e9)),
-                   ("adapter file", Formatting.bytes(r.cost.adapterBytes)), ("evaluation time", Formatting.seconds(r.cost.evaluationSeconds))]),
+                   ("adapter file", Formatting.bytes(r.cost.adapterBytes)), ("evaluation time", Formatting.seconds(r.cost.evaluationSeconds))]
+                  + (r.cost.generatedTokens.flatMap { tokens in r.cost.generationSeconds.map { seconds in
+                      [("evaluation generation", "\(Formatting.count(tokens)) tokens in \(Formatting.seconds(seconds)) ("
+                        + String(format: "%.1f tokens/s", Double(tokens) / max(1e-9, seconds)) + ")")]
+                  } } ?? [])),
             .if(r.cost.phases != nil, .h2("Time by phase")),
             .unwrap(r.cost.phases) { phases in
                 .table(
