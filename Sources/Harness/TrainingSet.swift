@@ -94,7 +94,7 @@ public struct TrainingSet {
                              padding: inout TrainingPadding) -> [TokenBatch] {
         // A sequence of n tokens fills n - 1 input positions (its last token is only a target).
         let widths = indices.map { max(1, sequences[$0].tokens.count - 1) }
-        padding.oneBatchPositions += widths.count * (widths.max() ?? 0)
+        padding.addStep(oneBatchPositions: widths.count * (widths.max() ?? 0))
         return rule.groups(widths: widths).map { group in
             let batch = batch(group.map { indices[$0] }, padID: padID)
             padding.add(positions: batch.batch * batch.length, real: group.reduce(0) { $0 + widths[$1] })

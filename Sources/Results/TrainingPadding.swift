@@ -2,43 +2,30 @@
 public struct TrainingPadding: Codable, Sendable, Equatable {
     /// The rule that made the micro-batches of each step (`StepBatching`).
     public var rule: String
-    public var positions: Int
-    public var padded: Int
-    public var share: Double { positions > 0 ? Double(padded) / Double(positions) : 0 }
+    public private(set) var positions = 0
+    public private(set) var padded = 0
+    public private(set) var share = 0.0
     /// The same steps as one right-padded batch each: the padding the rule saved.
-    public var oneBatchPositions: Int
-    public var oneBatchShare: Double { oneBatchPositions > 0 ? Double(oneBatchPositions - (positions - padded)) / Double(oneBatchPositions) : 0 }
+    public private(set) var oneBatchPositions = 0
+    public private(set) var oneBatchShare = 0.0
 
-    public init(rule: String, positions: Int = 0, padded: Int = 0, oneBatchPositions: Int = 0) {
-        self.rule = rule
-        self.positions = positions
-        self.padded = padded
-        self.oneBatchPositions = oneBatchPositions
-    }
+    public init(rule: String) { self.rule = rule }
 
     /// One micro-batch: the positions it computed and the real tokens among them.
     public mutating func add(positions computed: Int, real: Int) {
         positions += computed
         padded += computed - real
+        refresh()
     }
 
-    enum CodingKeys: String, CodingKey { case rule, positions, padded, share, oneBatchPositions, oneBatchShare }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        rule = try c.decode(String.self, forKey: .rule)
-        positions = try c.decode(Int.self, forKey: .positions)
-        padded = try c.decode(Int.self, forKey: .padded)
-        oneBatchPositions = try c.decode(Int.self, forKey: .oneBatchPositions)
+    /// One step: the positions a single right-padded batch of its sequences would have computed.
+    public mutating func addStep(oneBatchPositions computed: Int) {
+        oneBatchPositions += computed
+        refresh()
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(rule, forKey: .rule)
-        try c.encode(positions, forKey: .positions)
-        try c.encode(padded, forKey: .padded)
-        try c.encode(share, forKey: .share)
-        try c.encode(oneBatchPositions, forKey: .oneBatchPositions)
-        try c.encode(oneBatchShare, forKey: .oneBatchShare)
+    private mutating func refresh() {
+        share = positions > 0 ? Double(padded) / Double(positions) : 0
+        oneBatchShare = oneBatchPositions > 0 ? Double(oneBatchPositions - (positions - padded)) / Double(oneBatchPositions) : 0
     }
 }
