@@ -47,8 +47,15 @@ final class HostileInputCLITests: XCTestCase {
         let utf7 = dir.appendingPathComponent("utf7.xml")
         try "<?xml version='1.0' encoding='utf-7'?>\n<benchmark><entries>\(entry)<lex lid=\"Id1\" lang=\"en\">x +AGEA-</lex></entry></entries></benchmark>\n"
             .write(to: utf7, atomically: true, encoding: .utf8)
+        let unclosed = dir.appendingPathComponent("unclosed.xml")
+        try "<?xml version='1.0' encoding='utf-7'?X\n<benchmark><entries>\(entry)</entry></entries></benchmark>\n"
+            .write(to: unclosed, atomically: true, encoding: .utf8)
+        let nul = dir.appendingPathComponent("nul.xml")
+        try "<?xml version=\"1.0\"?>\n<benchmark><entries>\(entry)\u{0}</entry></entries></benchmark>\n".write(to: nul, atomically: true, encoding: .utf8)
         for (file, phrase) in [(bomb, "declares the entity 'e1'"), (external, "declares the entity 'secret'"), (deep, "deep.xml"),
-                               (utf7, "utf7.xml: line 1: declares the encoding 'utf-7'")] {
+                               (utf7, "utf7.xml: line 1: declares the encoding 'utf-7'"),
+                               (unclosed, "unclosed.xml: line 1: declares the encoding 'utf-7'"),
+                               (nul, "nul.xml: line 2: holds a NUL character")] {
             let (r, seconds) = try bounded(["tasks", "inspect", "--format", "webnlg", file.path])
             assertRefused(r, phrase)
             XCTAssertLessThan(seconds, 10, file.lastPathComponent)

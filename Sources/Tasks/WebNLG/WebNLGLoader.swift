@@ -119,6 +119,11 @@ public enum WebNLGLoader {
             let name = text[declaration.upperBound...].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).first.map(String.init) ?? ""
             throw TaskDataError(path, line: line, "declares the entity '\(name)'; WebNLG files declare none, so it is refused")
         }
+        // XML allows no NUL character, and NUL bytes at the start would make libxml2 guess UTF-16 or UCS-4.
+        if let nul = text.unicodeScalars.firstIndex(of: "\0") {
+            let line = text.unicodeScalars[..<nul].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            throw TaskDataError(path, line: line, "holds a NUL character, which XML does not allow")
+        }
         // The bytes were checked as UTF-8 above; a declaration of another encoding would make libxml2 decode them
         // again as that (and its UTF-7 decoder crashes on malformed input).
         if let encoding = declaredEncoding(text), !["utf-8", "utf8", "us-ascii", "ascii"].contains(encoding.lowercased()) {
@@ -142,14 +147,16 @@ public enum WebNLGLoader {
         return reader.entries
     }
 
-    /// The `encoding` of the XML declaration that opens `text`, if it names one.
+    /// The `encoding` that the XML declaration opening `text` names, read as leniently as libxml2 reads it: up to
+    /// the first `>` (libxml2 takes the encoding before it finds the declaration unclosed), and to the end of that
+    /// when the value's quote is never closed.
     static func declaredEncoding(_ text: String) -> String? {
         var rest = Substring(text)
         if rest.hasPrefix("\u{FEFF}") { rest = rest.dropFirst() }
-        guard rest.hasPrefix("<?xml"), let end = rest.range(of: "?>") else { return nil }
-        let declaration = rest[..<end.lowerBound]
+        guard rest.hasPrefix("<?xml") else { return nil }
+        let declaration = rest.prefix { $0 != ">" }
         guard let key = declaration.range(of: "encoding") else { return nil }
-        let value = declaration[key.upperBound...].drop { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "=" }
+        let value = declaration[key.upperBound...].drop { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" || $0 == "=" }
         guard let quote = value.first, quote == "\"" || quote == "'" else { return nil }
         return String(value.dropFirst().prefix { $0 != quote })
     }
