@@ -52,10 +52,18 @@ final class HostileInputCLITests: XCTestCase {
             .write(to: unclosed, atomically: true, encoding: .utf8)
         let nul = dir.appendingPathComponent("nul.xml")
         try "<?xml version=\"1.0\"?>\n<benchmark><entries>\(entry)\u{0}</entry></entries></benchmark>\n".write(to: nul, atomically: true, encoding: .utf8)
+        // FoundationXML crashed on a processing instruction without data (found by fuzzing).
+        let instruction = dir.appendingPathComponent("instruction.xml")
+        try "<?x?>\n<benchmark><entries>\(entry)</entry></entries></benchmark>\n".write(to: instruction, atomically: true, encoding: .utf8)
+        let doctype = dir.appendingPathComponent("doctype.xml")
+        try "<?xml version=\"1.0\"?>\n<!DOCTYPE benchmark [ <!NOTATION n SYSTEM \"x\"> ]>\n<benchmark><entries>\(entry)</entry></entries></benchmark>\n"
+            .write(to: doctype, atomically: true, encoding: .utf8)
         for (file, phrase) in [(bomb, "declares the entity 'e1'"), (external, "declares the entity 'secret'"), (deep, "deep.xml"),
                                (utf7, "utf7.xml: line 1: declares the encoding 'utf-7'"),
                                (unclosed, "unclosed.xml: line 1: declares the encoding 'utf-7'"),
-                               (nul, "nul.xml: line 2: holds a NUL character")] {
+                               (nul, "nul.xml: line 2: holds a NUL character"),
+                               (instruction, "instruction.xml: line 1: holds a processing instruction"),
+                               (doctype, "doctype.xml: line 2: holds a document type declaration")] {
             let (r, seconds) = try bounded(["tasks", "inspect", "--format", "webnlg", file.path])
             assertRefused(r, phrase)
             XCTAssertLessThan(seconds, 10, file.lastPathComponent)

@@ -124,6 +124,17 @@ public enum WebNLGLoader {
             let line = text.unicodeScalars[..<nul].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
             throw TaskDataError(path, line: line, "holds a NUL character, which XML does not allow")
         }
+        // Nor a document type: FoundationXML hands libxml2's declarations of one (notations, attribute lists) to
+        // callbacks that trust every string in them.
+        if let doctype = text.range(of: "<!DOCTYPE") {
+            let line = text[..<doctype.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            throw TaskDataError(path, line: line, "holds a document type declaration; WebNLG files hold none, so it is refused")
+        }
+        // WebNLG files hold no processing instruction, and FoundationXML crashes on one without data (`<?x?>`).
+        if let offset = processingInstruction(data) {
+            let line = data[..<(data.startIndex + offset)].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            throw TaskDataError(path, line: line, "holds a processing instruction ('<?'); WebNLG files hold none, so it is refused")
+        }
         // The bytes were checked as UTF-8 above; a declaration of another encoding would make libxml2 decode them
         // again as that (and its UTF-7 decoder crashes on malformed input).
         if let encoding = declaredEncoding(text), !["utf-8", "utf8", "us-ascii", "ascii"].contains(encoding.lowercased()) {
@@ -145,6 +156,23 @@ public enum WebNLGLoader {
         }
         guard reader.sawBenchmark else { throw TaskDataError(path, "no <benchmark> root element") }
         return reader.entries
+    }
+
+    /// The byte offset of the first `<?` that is not the XML declaration opening the file (`<?xml` and a blank).
+    static func processingInstruction(_ data: Data) -> Int? {
+        let bytes = [UInt8](data)
+        let lt = UInt8(ascii: "<"), question = UInt8(ascii: "?")
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        if bytes[start...].starts(with: Array("<?xml".utf8)), start + 5 < bytes.count,
+           [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n")].contains(bytes[start + 5]) {
+            start += 5
+        }
+        var i = start
+        while i + 1 < bytes.count {
+            if bytes[i] == lt && bytes[i + 1] == question { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// The `encoding` that the XML declaration opening `text` names, read as leniently as libxml2 reads it: up to
