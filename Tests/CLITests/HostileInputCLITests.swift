@@ -29,35 +29,27 @@ final class HostileInputCLITests: XCTestCase {
 
     func testXMLEntityBombsAndExternalEntitiesAreRefused() throws {
         let dir = try temporaryFolder()
+        func file(_ name: String, _ text: String) throws -> URL {
+            let url = dir.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url
+        }
         let levels = (1...9).map { l -> String in
             l == 1 ? "<!ENTITY e1 \"\(String(repeating: "a", count: 64))\">"
                 : "<!ENTITY e\(l) \"\(String(repeating: "&e\(l - 1);", count: 16))\">"
         }.joined(separator: "\n")
         let entry = #"<entry category="Airport" eid="Id1" size="1"><modifiedtripleset><mtriple>A | b | C</mtriple></modifiedtripleset>"#
-        let bomb = dir.appendingPathComponent("laughs.xml")
-        try "<?xml version=\"1.0\"?>\n<!DOCTYPE benchmark [\n\(levels)\n]>\n<benchmark><entries>\(entry)<lex lid=\"Id1\" lang=\"en\">&e9;</lex></entry></entries></benchmark>\n"
-            .write(to: bomb, atomically: true, encoding: .utf8)
-        let external = dir.appendingPathComponent("external.xml")
-        try "<?xml version=\"1.0\"?>\n<!DOCTYPE benchmark [ <!ENTITY secret SYSTEM \"file:///etc/passwd\"> ]>\n<benchmark><entries>\(entry)<lex lid=\"Id1\" lang=\"en\">x &secret; y</lex></entry></entries></benchmark>\n"
-            .write(to: external, atomically: true, encoding: .utf8)
-        let deep = dir.appendingPathComponent("deep.xml")
-        try ("<?xml version=\"1.0\"?><benchmark><entries>" + String(repeating: "<x>", count: 50_000) + String(repeating: "</x>", count: 50_000)
-             + "</entries></benchmark>").write(to: deep, atomically: true, encoding: .utf8)
-        // libxml2 decodes a declared encoding itself; its UTF-7 decoder crashed on this (found by fuzzing).
-        let utf7 = dir.appendingPathComponent("utf7.xml")
-        try "<?xml version='1.0' encoding='utf-7'?>\n<benchmark><entries>\(entry)<lex lid=\"Id1\" lang=\"en\">x +AGEA-</lex></entry></entries></benchmark>\n"
-            .write(to: utf7, atomically: true, encoding: .utf8)
-        let unclosed = dir.appendingPathComponent("unclosed.xml")
-        try "<?xml version='1.0' encoding='utf-7'?X\n<benchmark><entries>\(entry)</entry></entries></benchmark>\n"
-            .write(to: unclosed, atomically: true, encoding: .utf8)
-        let nul = dir.appendingPathComponent("nul.xml")
-        try "<?xml version=\"1.0\"?>\n<benchmark><entries>\(entry)\u{0}</entry></entries></benchmark>\n".write(to: nul, atomically: true, encoding: .utf8)
-        // FoundationXML crashed on a processing instruction without data (found by fuzzing).
-        let instruction = dir.appendingPathComponent("instruction.xml")
-        try "<?x?>\n<benchmark><entries>\(entry)</entry></entries></benchmark>\n".write(to: instruction, atomically: true, encoding: .utf8)
-        let doctype = dir.appendingPathComponent("doctype.xml")
-        try "<?xml version=\"1.0\"?>\n<!DOCTYPE benchmark [ <!NOTATION n SYSTEM \"x\"> ]>\n<benchmark><entries>\(entry)</entry></entries></benchmark>\n"
-            .write(to: doctype, atomically: true, encoding: .utf8)
+        let bomb = try file("laughs.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE benchmark [\n\(levels)\n]>\n<benchmark><entries>\(entry)<lex lid=\"Id1\" lang=\"en\">&e9;</lex></entry></entries></benchmark>\n")
+        let external = try file("external.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE benchmark [ <!ENTITY secret SYSTEM \"file:///etc/passwd\"> ]>\n<benchmark><entries>\(entry)<lex lid=\"Id1\" lang=\"en\">x &secret; y</lex></entry></entries></benchmark>\n")
+        let deep = try file("deep.xml", "<?xml version=\"1.0\"?><benchmark><entries>" + String(repeating: "<x>", count: 50_000)
+                            + String(repeating: "</x>", count: 50_000) + "</entries></benchmark>")
+        // libxml2 decodes a declared encoding itself; its UTF-7 decoder crashed on these, and FoundationXML on a
+        // processing instruction without data (found by fuzzing).
+        let utf7 = try file("utf7.xml", "<?xml version='1.0' encoding='utf-7'?>\n<benchmark><entries>\(entry)<lex lid=\"Id1\" lang=\"en\">x +AGEA-</lex></entry></entries></benchmark>\n")
+        let unclosed = try file("unclosed.xml", "<?xml version='1.0' encoding='utf-7'?X\n<benchmark><entries>\(entry)</entry></entries></benchmark>\n")
+        let nul = try file("nul.xml", "<?xml version=\"1.0\"?>\n<benchmark><entries>\(entry)\u{0}</entry></entries></benchmark>\n")
+        let instruction = try file("instruction.xml", "<?x?>\n<benchmark><entries>\(entry)</entry></entries></benchmark>\n")
+        let doctype = try file("doctype.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE benchmark [ <!NOTATION n SYSTEM \"x\"> ]>\n<benchmark><entries>\(entry)</entry></entries></benchmark>\n")
         for (file, phrase) in [(bomb, "declares the entity 'e1'"), (external, "declares the entity 'secret'"), (deep, "deep.xml"),
                                (utf7, "utf7.xml: line 1: declares the encoding 'utf-7'"),
                                (unclosed, "unclosed.xml: line 1: declares the encoding 'utf-7'"),
