@@ -112,28 +112,9 @@ public enum WebNLGLoader {
     public static func entries(_ path: String, language: String = "en") throws -> [Entry] {
         let data = try TextFile.bytes(path)
         let text = try TextFile.decode(data, path: path)  // names the line of a non-UTF-8 byte before the XML parser does
-        // WebNLG files declare no entities. A declared one is refused, not expanded or dropped: an external one would
-        // read another file (or the network) into the data, nested internal ones can expand without bound.
-        if let declaration = text.range(of: "<!ENTITY") {
-            let line = text[..<declaration.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
-            let name = text[declaration.upperBound...].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).first.map(String.init) ?? ""
-            throw TaskDataError(path, line: line, "declares the entity '\(name)'; WebNLG files declare none, so it is refused")
-        }
-        // XML allows no NUL character, and NUL bytes at the start would make libxml2 guess UTF-16 or UCS-4.
-        if let nul = text.unicodeScalars.firstIndex(of: "\0") {
-            let line = text.unicodeScalars[..<nul].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
-            throw TaskDataError(path, line: line, "holds a NUL character, which XML does not allow")
-        }
-        // Nor a document type: FoundationXML hands libxml2's declarations of one (notations, attribute lists) to
-        // callbacks that trust every string in them.
-        if let doctype = text.range(of: "<!DOCTYPE") {
-            let line = text[..<doctype.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
-            throw TaskDataError(path, line: line, "holds a document type declaration; WebNLG files hold none, so it is refused")
-        }
-        // WebNLG files hold no processing instruction, and FoundationXML crashes on one without data (`<?x?>`).
-        if let offset = processingInstruction(data) {
-            let line = data[..<(data.startIndex + offset)].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-            throw TaskDataError(path, line: line, "holds a processing instruction ('<?'); WebNLG files hold none, so it is refused")
+        if let (offset, message) = refusedMarkup([UInt8](data)) {
+            let line = data.prefix(offset).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            throw TaskDataError(path, line: line, message)
         }
         // The bytes were checked as UTF-8 above; a declaration of another encoding would make libxml2 decode them
         // again as that (and its UTF-7 decoder crashes on malformed input).
@@ -158,19 +139,31 @@ public enum WebNLGLoader {
         return reader.entries
     }
 
-    /// The byte offset of the first `<?` that is not the XML declaration opening the file (`<?xml` and a blank).
-    static func processingInstruction(_ data: Data) -> Int? {
-        let bytes = [UInt8](data)
-        let lt = UInt8(ascii: "<"), question = UInt8(ascii: "?")
-        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        if bytes[start...].starts(with: Array("<?xml".utf8)), start + 5 < bytes.count,
-           [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n")].contains(bytes[start + 5]) {
-            start += 5
+    /// The first markup WebNLG files never hold, refused before libxml2 sees it: its byte offset and why.
+    static func refusedMarkup(_ bytes: [UInt8]) -> (offset: Int, message: String)? {
+        func find(_ pattern: String, from start: Int = 0) -> Int? {
+            let p = Array(pattern.utf8)
+            guard bytes.count - p.count >= start else { return nil }
+            return (start...(bytes.count - p.count)).first { bytes[$0] == p[0] && bytes[$0..<($0 + p.count)].elementsEqual(p) }
         }
-        var i = start
-        while i + 1 < bytes.count {
-            if bytes[i] == lt && bytes[i + 1] == question { return i }
-            i += 1
+        let blank: Set<UInt8> = [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n")]
+        // Entities: an external one would read another file (or the network) into the data, nested internal ones
+        // can expand without bound.
+        if let at = find("<!ENTITY") {
+            let name = bytes[(at + 8)...].drop { blank.contains($0) }.prefix { !blank.contains($0) }
+            return (at, "declares the entity '\(String(decoding: name, as: UTF8.self))'; WebNLG files declare none, so it is refused")
+        }
+        // XML allows no NUL character, and NUL bytes at the start would make libxml2 guess UTF-16 or UCS-4.
+        if let at = bytes.firstIndex(of: 0) { return (at, "holds a NUL character, which XML does not allow") }
+        // A document type: FoundationXML hands libxml2's declarations of one (notations, attribute lists) to
+        // callbacks that trust every string in them.
+        if let at = find("<!DOCTYPE") { return (at, "holds a document type declaration; WebNLG files hold none, so it is refused") }
+        // A processing instruction (any `<?` but the declaration opening the file, `<?xml` and a blank): FoundationXML
+        // crashes on one without data (`<?x?>`).
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        if bytes[start...].starts(with: Array("<?xml".utf8)), start + 5 < bytes.count, blank.contains(bytes[start + 5]) { start += 5 }
+        if let at = find("<?", from: start) {
+            return (at, "holds a processing instruction ('<?'); WebNLG files hold none, so it is refused")
         }
         return nil
     }
