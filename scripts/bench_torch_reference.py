@@ -7,8 +7,13 @@ fp32, 2 threads unless --threads, batch 8 x 128 random tokens, loss over every p
 learning rate. Each process also measures a 2048^3 sgemm (torch.mm, median of 5) and counts the matrix-product
 FLOPs of one step (torch's FlopCounterMode), so that every figure has its MFU against the ceiling of the same process.
 
+With --peftbench BINARY, peftbench's own benchmark of the same workload (`bench forward|generate|train`, same GGUF,
+batch, length, threads) runs in the same alternation, and each row ends with the ratio of peftbench's median tokens/s
+to the reference's faster allocator's and of their peak RSS.
+
 Usage: python3 scripts/bench_torch_reference.py GGUF [--only forward,full,lora,...] [--steps N] [--threads T]
                                                 [--repeats R] [--allocator both|tcmalloc|glibc] [--json]
+                                                [--peftbench .build/release/peftbench] [--peftbench-steps N]
 Needs torch, transformers, peft and gguf (not needed by peftbench itself).
 """
 import argparse
@@ -164,6 +169,32 @@ def child(args, workload, allocator):
     return json.loads(line)
 
 
+def peftbench_command(args, workload):
+    """peftbench's benchmark of a workload, with the reference's shapes."""
+    common = ["--model", os.path.abspath(args.gguf), "--threads", str(args.threads), "--json"]
+    if workload == "forward":
+        return ["bench", "forward", "--batch", str(args.batch), "--seq", str(args.seq), "--steps",
+                str(args.peftbench_steps)] + common
+    if workload == "generate":
+        # As the reference's `generate`: one sequence, a prompt of --seq tokens, 128 new tokens.
+        return ["bench", "generate", "--batch", "1", "--seq", str(args.seq), "--new-tokens", "128"] + common
+    # peftbench's defaults for these methods are the settings `adapt` gives the reference.
+    return ["bench", "train", "--method", workload, "--batch", str(args.batch), "--seq", str(args.seq),
+            "--steps", str(args.peftbench_steps)] + common
+
+
+def peftbench_child(args, workload):
+    out = subprocess.run([args.peftbench] + peftbench_command(args, workload), capture_output=True, text=True)
+    if out.returncode != 0:
+        reason = out.stderr.strip().splitlines()[-1] if out.stderr.strip() else f"exit {out.returncode}"
+        return {"workload": workload, "side": "peftbench", "error": reason}
+    r = json.loads(out.stdout)
+    return {"workload": workload, "side": "peftbench", "tokens_per_s": r["tokens_per_s"], "mfu": r["mfu"],
+            "sgemm_gflops": r["sgemm_gflops"], "gflops": r["gflops"],
+            "peak_rss_mb": (r.get("peak_rss_bytes") or 0) / 1048576, "openblas_core": r["openblas_core"],
+            **({"prefill_tokens_per_s": r["prefill_tokens_per_s"]} if "prefill_tokens_per_s" in r else {})}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("gguf")
@@ -175,6 +206,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=1, help="processes per workload and allocator (median reported)")
     parser.add_argument("--allocator", choices=["both", "tcmalloc", "glibc"], default="both")
     parser.add_argument("--json", action="store_true", help="one JSON object per process, then none of the table")
+    parser.add_argument("--peftbench", default=None, help="peftbench executable to run beside the reference")
+    parser.add_argument("--peftbench-steps", type=int, default=5, help="timed steps of peftbench's benchmark")
     parser.add_argument("--child", default=None)
     args = parser.parse_args()
     if args.child:
@@ -190,28 +223,37 @@ def main():
         if workload not in WORKLOADS:
             sys.exit(f"--only: no workload '{workload}' (one of {', '.join(WORKLOADS)})")
         # Repetitions alternate between the allocators, so that a slow minute of the machine falls on both.
-        runs = {a: [] for a in allocators}
+        # peftbench's side joins the same alternation.
+        sides = allocators + (["peftbench"] if args.peftbench else [])
+        runs = {a: [] for a in sides}
         for _ in range(args.repeats):
-            for allocator in allocators:
-                r = child(args, workload, allocator)
-                runs[allocator].append(r)
+            for side in sides:
+                r = peftbench_child(args, workload) if side == "peftbench" else child(args, workload, side)
+                runs[side].append(r)
                 if args.json:
                     print(json.dumps(r), flush=True)
         if args.json:
             continue
         cells = []
-        for allocator in allocators:
+        medians = {}
+        for allocator in sides:
             good = [r for r in runs[allocator] if "error" not in r]
             if not good:
                 cells.append(f"{allocator}: failed ({runs[allocator][-1]['error']})")
                 continue
             tps = statistics.median(r["tokens_per_s"] for r in good)
             rss = statistics.median(r["peak_rss_mb"] for r in good)
+            medians[allocator] = (tps, rss)
             mfu = [r["mfu"] for r in good if "mfu" in r]
             cell = f"{allocator}: {tps:7.1f} tok/s  peak RSS {rss:5.0f} MB"
             cell += f"  MFU {statistics.median(mfu):.0%} of {statistics.median(r['sgemm_gflops'] for r in good):.0f} GFLOPS" if mfu else ""
             cell += f"  prefill {statistics.median(r['prefill_tokens_per_s'] for r in good):.0f} tok/s" if "prefill_tokens_per_s" in good[0] else ""
             cells.append(cell)
+        reference = [medians[a] for a in allocators if a in medians]
+        if "peftbench" in medians and reference:
+            best = max(reference, key=lambda m: m[0])
+            ratio = medians["peftbench"][0] / best[0]
+            cells.append(f"ratio {ratio:.2f}x tok/s, {medians['peftbench'][1] / best[1]:.2f}x RSS")
         print(f"{workload:8s} " + "  |  ".join(cells), flush=True)
 
 

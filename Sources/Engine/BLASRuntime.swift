@@ -24,6 +24,15 @@ public enum BLASRuntime {
         Parallel.setThreads(n)
     }
 
+    /// Runs `body` with OpenBLAS on one thread per call, for loops that already run small products on every
+    /// thread (attention's per-head products): OpenBLAS would otherwise split each small product again.
+    public static func withOneThreadPerCall(_ body: () -> Void) {
+        guard Parallel.threads > 1 else { return body() }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(Parallel.threads)) }
+        body()
+    }
+
     /// Kernels that use AVX2+FMA; anything else on an AVX2 machine is a detection failure.
     static let avx2Cores: Set<String> = ["haswell", "zen", "skylakex", "cooperlake", "sapphirerapids", "excavator"]
     static let avx512Cores: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]

@@ -19,7 +19,7 @@ public enum GEMM {
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, counted: Bool = true
     ) {
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
@@ -29,7 +29,8 @@ public enum GEMM {
             }
             return
         }
-        flops += 2 * Double(m) * Double(n) * Double(k)
+        // Products run on several threads at once are counted by their caller (the counter is not atomic).
+        if counted { flops += 2 * Double(m) * Double(n) * Double(k) }
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))

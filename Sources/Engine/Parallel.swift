@@ -31,6 +31,19 @@ public enum Parallel {
         }
     }
 
+    /// Runs `body(part, range)` over `0..<count` cut into one contiguous range per thread (fewer when `count` is
+    /// smaller), for loops whose items are too coarse for `forChunks`' minimum and that keep per-part state.
+    public static func forParts(_ count: Int, _ body: (_ part: Int, _ range: Range<Int>) -> Void) {
+        let parts = min(threads, count)
+        guard parts > 1, let pool else {
+            if count > 0 { body(0, 0..<count) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            pool.run(parts: parts) { part in body(part, chunk(part, of: parts, count: count)) }
+        }
+    }
+
     /// Like `forChunks`, returning one Double per chunk in chunk order (for deterministic reductions).
     public static func mapChunks(_ count: Int, minimumPerThread: Int = 32_768, _ body: (Range<Int>) -> Double) -> [Double] {
         let parts = max(1, min(threads, count / max(1, minimumPerThread)))

@@ -14,34 +14,34 @@ public enum Evaluation {
         let budget = min(seq, model.config.maxPositionEmbeddings - settings.maxNewTokens - extra)
         guard budget >= 1 else { throw RunError("max_new_tokens \(settings.maxNewTokens) leaves no room for a prompt in the model's context") }
         let prompts = try examples.map { try encoder.prompt($0, budget: budget) }
-        // Batches of similar prompt length waste little on padding; the grouping changes no result.
+        // Prompts of similar length prefill together with little padding; the order changes no result.
         let order = prompts.indices.sorted { (prompts[$0].tokens.count, $0) < (prompts[$1].tokens.count, $1) }
-        var out = [Prediction?](repeating: nil, count: examples.count)
-        let generator = Generator(model: model)
         let stops = settings.stop
+        // Continuous batching: `batch` sequences decode together and a finished one's row takes the next prompt.
         var done = 0
-        for start in stride(from: 0, to: order.count, by: batch) {
-            let group = Array(order[start..<min(order.count, start + batch)])
-            let generated = generator.generate(
-                prompts: group.map { prompts[$0].tokens }, padID: encoder.eos,
-                settings: GenerationSettings(maxNewTokens: settings.maxNewTokens, stopTokens: [encoder.eos])
-            ) { _, tokens in
+        let generated = try Generator(model: model).generate(
+            prompts: order.map { prompts[$0].tokens }, padID: encoder.eos,
+            settings: GenerationSettings(maxNewTokens: settings.maxNewTokens, stopTokens: [encoder.eos]),
+            slots: batch,
+            stop: { _, tokens in
                 guard !stops.isEmpty else { return false }
                 let text = tokenizer.decode(tokens, skipSpecial: true)
                 return stops.contains { text.contains($0) }
-            }
-            for (slot, index) in group.enumerated() {
-                let g = generated[slot]
-                var text = tokenizer.decode(g.tokens, skipSpecial: true)
-                if let cut = stops.compactMap({ text.range(of: $0)?.lowerBound }).min() { text = String(text[..<cut]) }
-                let e = examples[index]
-                out[index] = Prediction(id: e.id, group: e.group, prompt: prompts[index].text,
-                                        prediction: text.trimmingCharacters(in: .whitespacesAndNewlines),
-                                        references: e.references, finish: g.finish.rawValue, logProbs: g.logProbs,
-                                        promptTruncated: prompts[index].truncated)
-            }
-            done += group.count
-            try progress(done)
+            },
+            finished: { _ in
+                done += 1
+                try progress(done)
+            })
+        var out = [Prediction?](repeating: nil, count: examples.count)
+        for (slot, index) in order.enumerated() {
+            let g = generated[slot]
+            var text = tokenizer.decode(g.tokens, skipSpecial: true)
+            if let cut = stops.compactMap({ text.range(of: $0)?.lowerBound }).min() { text = String(text[..<cut]) }
+            let e = examples[index]
+            out[index] = Prediction(id: e.id, group: e.group, prompt: prompts[index].text,
+                                    prediction: text.trimmingCharacters(in: .whitespacesAndNewlines),
+                                    references: e.references, finish: g.finish.rawValue, logProbs: g.logProbs,
+                                    promptTruncated: prompts[index].truncated)
         }
         return out.map { $0! }
     }

@@ -164,7 +164,7 @@ public final class LlamaModel {
         precondition(p + tt <= cfg.maxPositionEmbeddings, "sequence of \(p + tt) exceeds max_position_embeddings")
         let geometry = AttentionGeometry(batch: batch.batch, queries: tt, keys: tt, heads: cfg.numAttentionHeads,
                                          kvHeads: cfg.numKeyValueHeads, headDim: cfg.headDim, prefix: p)
-        s.prepare(rows: n, probsCount: geometry.probsCount, scoresCount: tt * geometry.span, layers: layers.count,
+        s.prepare(rows: n, probsCount: geometry.probsCount, scoresCount: Attention.backwardScratchCount(geometry), layers: layers.count,
                   config: cfg, training: training)
         s.geometry = geometry
         s.training = training
@@ -198,7 +198,7 @@ public final class LlamaModel {
         s.selectedCount = m
 
         // embeddings
-        let x0 = s.residual[0].pointer
+        let x0 = s.residualStream(0).pointer
         for i in 0..<n where ids[i] >= cfg.vocabSize { preconditionFailure("token id \(ids[i]) outside the vocabulary") }
         Embedding.forward(out: x0, ids: ids, table: embedTokens.value.pointer, rows: n, channels: c)
         if let v = virtualTokens, nv > 0 {
@@ -217,7 +217,8 @@ public final class LlamaModel {
             rotary: rotary, eps: cfg.rmsNormEps, prefix: keyValuePrefix, training: training)
         s.context = ctx
         for (l, layer) in layers.enumerated() {
-            layer.forward(x: s.residual[l].pointer, out: s.residual[l + 1].pointer, a: s.activations[l], ctx: ctx)
+            layer.forward(x: s.residualStream(l).pointer, out: s.residualStream(l + 1).pointer,
+                          a: s.layerActivations(l), ctx: ctx)
         }
         return head(rows: m, training: training, gradScale: gradScale, keepTargetLogProbs: keepTargetLogProbs,
                     keepLogits: keepLogits, keepTopChoices: keepTopChoices)
@@ -228,7 +229,7 @@ public final class LlamaModel {
     private func head(rows m: Int, training: Bool, gradScale: Float?, keepTargetLogProbs: Bool, keepLogits: Bool,
                       keepTopChoices: Bool) -> BatchLoss {
         let s = state, c = config.hiddenSize, vocab = config.vocabSize
-        let last = s.residual[layers.count].pointer
+        let last = s.residualStream(layers.count).pointer
         let headIn = s.headIn.reserve(m * c), headNorm = s.headNorm.reserve(m * c), rstd = s.headRstd.reserve(m)
         let selected = s.selectedRows.pointer, rowTargets = s.rowTargets.pointer
         let targets = s.headTargets.reserve(m)
@@ -311,10 +312,17 @@ public final class LlamaModel {
 }
 
 /// Buffers of one pass, kept across passes and grown only when a larger batch arrives.
+///
+/// A training pass keeps every block's activations and every residual stream for the backward; a pass without
+/// gradients needs only one block's activations and two streams, reused block after block, so scoring and
+/// evaluation hold one block's share of training's activation memory.
 final class PassState {
     var rowsCapacity = 0, probsCapacity = 0, scoresCapacity = 0
-    var residual: [FloatBuffer] = []         // L+1 × (N, C)
+    var residual: [FloatBuffer] = []         // L+1 × (N, C), training passes
     var activations: [LayerActivations] = []
+    var inferenceRowsCapacity = 0, inferenceProbsCapacity = 0
+    var inferenceResidual: [FloatBuffer] = []  // 2 × (N, C), passes without gradients
+    var inferenceActivations: LayerActivations?
     var scratch: BackwardScratch?
     var dtrunk = FloatBuffer(count: 0)       // (N, C)
     var ids = IndexBuffer(), positions = IndexBuffer(), keyStart = IndexBuffer()
@@ -329,7 +337,22 @@ final class PassState {
     var context: DecoderLayer.Context?
     var training = false
 
+    /// The residual stream entering block `l` (`l` = L: the last block's output) in the current pass.
+    func residualStream(_ l: Int) -> FloatBuffer { training ? residual[l] : inferenceResidual[l & 1] }
+
+    func layerActivations(_ l: Int) -> LayerActivations { training ? activations[l] : inferenceActivations! }
+
     func prepare(rows n: Int, probsCount: Int, scoresCount: Int, layers: Int, config: LlamaConfig, training: Bool) {
+        guard training else {
+            if n > inferenceRowsCapacity || probsCount > inferenceProbsCapacity || inferenceActivations == nil {
+                inferenceRowsCapacity = max(n, inferenceRowsCapacity)
+                inferenceProbsCapacity = max(probsCount, inferenceProbsCapacity)
+                inferenceResidual = (0..<2).map { _ in FloatBuffer(count: inferenceRowsCapacity * config.hiddenSize) }
+                inferenceActivations = LayerActivations(rows: inferenceRowsCapacity, probsCount: inferenceProbsCapacity,
+                                                        config: config)
+            }
+            return
+        }
         if n > rowsCapacity || probsCount > probsCapacity || residual.count != layers + 1 {
             rowsCapacity = max(n, rowsCapacity)
             probsCapacity = max(probsCount, probsCapacity)

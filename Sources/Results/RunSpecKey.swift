@@ -33,7 +33,7 @@ public struct RunSpecKey: @unchecked Sendable {
         field("weight_decay", \.weightDecay, "AdamW weight decay"),
         optional("eval_limit", \.evalLimit, "evaluation examples (default: the task's eval_limit)"),
         field("eval_split", \.evalSplit, "test (reported), validation, or selection (held-out loss only)"),
-        field("eval_batch", \.evalBatch, "sequences generated together"),
+        field("eval_batch", \.evalBatch, "sequences generated together (a finished one's place goes to the next prompt)"),
         optional("wall_clock_limit", \.wallClockLimit, "stop training after this many seconds (recorded in the result)"),
         optional("forgetting_corpus", \.forgettingCorpus, "a text file, one probe text per line (default: texts sampled from the base model)"),
         field("forgetting_examples", \.forgettingExamples, "examples per forgetting probe set (0: none)"),

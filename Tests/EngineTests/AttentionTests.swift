@@ -61,11 +61,18 @@ final class AttentionTests: XCTestCase {
         return out
     }
 
+    override func tearDown() { BLASRuntime.setThreads(1) }
+
+    /// Heads run on every thread (and a thread's share may hold several sequences or none of a kv group's heads).
     func testForwardMatchesDefinition() {
-        for s in [make(), make(prefix: 3), make(keyStart: [0, 2]), make(heads: 3, kvHeads: 3), make(heads: 6, kvHeads: 1, prefix: 2, keyStart: [1, 0])] {
-            forward(s)
-            let ref = reference(s)
-            for i in 0..<ref.count { XCTAssertEqual(Double(s.out[i]), ref[i], accuracy: 1e-5, "geometry \(s.g)") }
+        for threads in [1, 2] {
+            BLASRuntime.setThreads(threads)
+            for s in [make(), make(prefix: 3), make(keyStart: [0, 2]), make(heads: 3, kvHeads: 3), make(heads: 6, kvHeads: 1, prefix: 2, keyStart: [1, 0]),
+                      make(batch: 3, heads: 6, kvHeads: 3, prefix: 2)] {
+                forward(s)
+                let ref = reference(s)
+                for i in 0..<ref.count { XCTAssertEqual(Double(s.out[i]), ref[i], accuracy: 1e-5, "geometry \(s.g), \(threads) threads") }
+            }
         }
     }
 
@@ -81,14 +88,16 @@ final class AttentionTests: XCTestCase {
     }
 
     func testGradients() {
-        for s in [make(), make(prefix: 3), make(heads: 6, kvHeads: 1, prefix: 2, keyStart: [1, 0])] {
+        for (threads, s) in [(1, make()), (1, make(prefix: 3)), (1, make(heads: 6, kvHeads: 1, prefix: 2, keyStart: [1, 0])),
+                             (2, make(prefix: 3)), (2, make(batch: 3, heads: 6, kvHeads: 3, prefix: 2, keyStart: [1, 0, 2]))] {
+            BLASRuntime.setThreads(threads)
             let g = s.g
             let r = randomBuffer(s.out.count, seed: 26)
             func loss() -> Double { forward(s); return weightedSum(s.out.pointer, r.pointer, s.out.count) }
             _ = loss()
             let dq = FloatBuffer(count: s.q.count), dk = FloatBuffer(count: s.k.count), dv = FloatBuffer(count: s.v.count)
             let dpk = FloatBuffer(count: s.pk.count), dpv = FloatBuffer(count: s.pv.count)
-            let scratch = FloatBuffer(count: g.queries * g.span)
+            let scratch = FloatBuffer(count: Attention.backwardScratchCount(g))
             Attention.backward(
                 dq: dq.pointer, dk: dk.pointer, dv: dv.pointer,
                 dPrefixK: g.prefix > 0 ? dpk.pointer : nil, dPrefixV: g.prefix > 0 ? dpv.pointer : nil,

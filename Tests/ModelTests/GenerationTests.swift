@@ -69,6 +69,68 @@ final class GenerationTests: XCTestCase {
         }
     }
 
+    /// Continuous batching: rows freed by finished sequences take the next prompts, the cache shifts right for a
+    /// long prompt and left when it fills; every sequence must still be what it is alone.
+    func checkContinuous(_ m: LlamaModel, _ prompts: [[Int32]], slots: Int, stopAfter lengths: [Int], maxNewTokens: Int,
+                         _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+        let g = Generator(model: m)
+        let settings = GenerationSettings(maxNewTokens: maxNewTokens)
+        var told: [Int] = []
+        let continuous = g.generate(prompts: prompts, padID: 0, settings: settings, slots: slots,
+                                    stop: { i, t in t.count == lengths[i] }, finished: { told.append($0) })
+        XCTAssertEqual(told.sorted(), Array(prompts.indices), "\(label): each prompt is told finished once", file: file, line: line)
+        for (i, p) in prompts.enumerated() {
+            let alone = g.generate(prompts: [p], padID: 0, settings: settings) { _, t in t.count == lengths[i] }[0]
+            XCTAssertEqual(continuous[i].tokens, alone.tokens, "\(label), prompt \(i)", file: file, line: line)
+            XCTAssertEqual(continuous[i].finish, alone.finish, "\(label), prompt \(i)", file: file, line: line)
+            for (x, y) in zip(continuous[i].logProbs, alone.logProbs) { XCTAssertEqual(x, y, accuracy: 1e-5, file: file, line: line) }
+        }
+    }
+
+    func testContinuousBatchingGeneratesWhatEachPromptGeneratesAlone() {
+        // One row, ten sequences of 3 + 8 tokens: the cache (twice 11 positions) fills and shifts left again and again.
+        let m = Fixtures.model()
+        checkContinuous(m, (0..<10).map { i in [Int32(i + 1), 5, 9] }, slots: 1, stopAfter: [Int](repeating: 0, count: 10),
+                        maxNewTokens: 8, "one row")
+        // The first sequence ends at once; the prompt that takes its row is longer than the cache is yet, so the
+        // other row, still decoding, moves right.
+        checkContinuous(m, [[1], [2], (0..<20).map { Int32($0 % 19 + 1) }, [3]], slots: 2, stopAfter: [1, 0, 0, 0],
+                        maxNewTokens: 8, "shift right")
+        var rng = RandomGenerator(seed: 21)
+        for trial in 0..<12 {
+            let m = Fixtures.model()
+            if trial % 3 == 1 { m.virtualTokens = DirectVirtualTokens(count: 3, channels: m.config.hiddenSize, seed: 8) }
+            if trial % 3 == 2 {
+                m.keyValuePrefix = DirectPrefix(count: 2, layers: m.config.numHiddenLayers, kvDim: m.config.kvDim, seed: 9)
+            }
+            let count = 3 + Int(rng.next() % 10), slots = 1 + Int(rng.next() % 4)
+            // Short prompts first, then longer ones, as evaluation orders them.
+            var prompts: [[Int32]] = []
+            for i in 0..<count {
+                let length = 1 + Int(rng.next() % UInt64(2 + 3 * i))
+                prompts.append((0..<length).map { _ in Int32(1 + Int(rng.next() % UInt64(vocab - 1))) })
+            }
+            let lengths = (0..<count).map { _ in 1 + Int(rng.next() % 9) }
+            checkContinuous(m, prompts, slots: slots, stopAfter: lengths, maxNewTokens: 8, "trial \(trial)")
+        }
+    }
+
+    func testContinuousBatchingKeepsEachPromptsSamplingStreamAndStopsWhenTold() throws {
+        let m = Fixtures.model()
+        let g = Generator(model: m)
+        let prompts: [[Int32]] = (1...9).map { n in (0..<n).map { Int32(($0 * 7 + n) % 19 + 1) } }
+        let settings = GenerationSettings(maxNewTokens: 30, sampling: SamplingSettings(temperature: 1.2, seed: 4))
+        let together = g.generate(prompts: prompts, padID: 0, settings: settings)
+        XCTAssertEqual(g.generate(prompts: prompts, padID: 0, settings: settings, slots: 2).map(\.tokens), together.map(\.tokens))
+        struct Enough: Error {}
+        var told = 0
+        XCTAssertThrowsError(try g.generate(prompts: prompts, padID: 0, settings: settings, slots: 2, finished: { _ in
+            told += 1
+            if told == 3 { throw Enough() }
+        }))
+        XCTAssertEqual(told, 3)
+    }
+
     func testStopTokensAndStopConditions() {
         let m = Fixtures.model()
         let g = Generator(model: m)

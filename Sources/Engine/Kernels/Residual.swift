@@ -6,7 +6,9 @@ public enum Residual {
     public static func forward(
         out: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>, count: Int
     ) {
-        for i in 0..<count { out[i] = a[i] + b[i] }
+        Parallel.forChunks(count) { range in
+            for i in range { out[i] = a[i] + b[i] }
+        }
     }
 
     /// Adds the residual branch's gradient into the trunk's.

@@ -53,15 +53,20 @@ public enum Rotary {
         for n in 0..<rows {
             let p = Int(positions[n])
             precondition(p >= 0 && p < table.maxPositions, "position \(p) outside the rotary table (\(table.maxPositions))")
-            let c = table.cos(p), s = table.sin(p)
-            let row = x + n * heads * d
-            for h in 0..<heads {
-                let v = row + h * d
-                for i in 0..<half {
-                    let a = v[i], b = v[i + half]
-                    let si = sign * s[i]
-                    v[i] = a * c[i] - b * si
-                    v[i + half] = b * c[i] + a * si
+        }
+        Parallel.forChunks(rows, minimumPerThread: max(1, 32_768 / max(1, heads * d))) { range in
+            for n in range {
+                let p = Int(positions[n])
+                let c = table.cos(p), s = table.sin(p)
+                let row = x + n * heads * d
+                for h in 0..<heads {
+                    let v = row + h * d
+                    for i in 0..<half {
+                        let a = v[i], b = v[i + half]
+                        let si = sign * s[i]
+                        v[i] = a * c[i] - b * si
+                        v[i + half] = b * c[i] + a * si
+                    }
                 }
             }
         }

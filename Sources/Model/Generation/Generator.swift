@@ -29,54 +29,113 @@ public final class Generator {
 
     public init(model: LlamaModel) { self.model = model }
 
+    /// Generates a continuation of every prompt; see the variant with `finished`.
+    public func generate(prompts: [[Int32]], padID: Int32, settings: GenerationSettings, slots: Int? = nil,
+                         stop: ((Int, [Int32]) -> Bool)? = nil) -> [GeneratedSequence] {
+        generate(prompts: prompts, padID: padID, settings: settings, slots: slots, stop: stop, finished: { _ in })
+    }
+
+    /// Generates a continuation of every prompt. With `slots`, at most that many sequences decode together and a
+    /// row freed by a finished sequence is refilled at once with the next waiting prompt (continuous batching), so
+    /// the batch stays full instead of running at the pace of its longest answer; prompts are taken in order.
+    /// A sequence's tokens do not depend on the sequences it is decoded beside.
+    ///
     /// - Parameter stop: called with a sequence's generated tokens after each step; returning true ends it
     ///   (stop strings are checked here by callers that can decode text).
-    public func generate(prompts: [[Int32]], padID: Int32, settings: GenerationSettings,
-                         stop: ((Int, [Int32]) -> Bool)? = nil) -> [GeneratedSequence] {
+    /// - Parameter finished: called with a prompt's index when its sequence ends.
+    public func generate(prompts: [[Int32]], padID: Int32, settings: GenerationSettings, slots: Int? = nil,
+                         stop: ((Int, [Int32]) -> Bool)? = nil,
+                         finished: (Int) throws -> Void) rethrows -> [GeneratedSequence] {
         precondition(!prompts.isEmpty && prompts.allSatisfy { !$0.isEmpty }, "every prompt needs a token")
-        let b = prompts.count
-        let longest = prompts.map(\.count).max()!
-        let nv = model.virtualTokens?.count ?? 0
-        let capacity = longest + nv + settings.maxNewTokens
-        let pads = prompts.map { Int32(longest - $0.count) }
-        var cache = KVCache(config: model.config, batch: b, capacity: capacity, leftPadding: pads)
-        var tokens: [Int32] = []
-        tokens.reserveCapacity(b * longest)
-        for p in prompts { tokens += [Int32](repeating: padID, count: longest - p.count) + p }
-        var samplers = (0..<b).map { i -> Sampler in
+        precondition(slots == nil || slots! >= 1, "slots must be at least 1")
+        let count = prompts.count, vocab = model.config.vocabSize
+        var out = [GeneratedSequence](repeating: GeneratedSequence(tokens: [], logProbs: [], finish: .length), count: count)
+        guard settings.maxNewTokens > 0 else {
+            for i in 0..<count { try finished(i) }
+            return out
+        }
+        var samplers = (0..<count).map { i -> Sampler in
             var s = settings.sampling
-            s.seed = settings.sampling.seed &+ UInt64(i)  // each sequence its own stream, fixed by its slot
+            s.seed = settings.sampling.seed &+ UInt64(i)  // each sequence its own stream, fixed by its prompt
             return Sampler(s)
         }
-        var out = [GeneratedSequence](repeating: GeneratedSequence(tokens: [], logProbs: [], finish: .length), count: b)
-        var done = [Bool](repeating: settings.maxNewTokens == 0, count: b)
-        // rows[r] is the prompt whose sequence sits in row r of the cache; finished rows leave the batch (below).
-        var rows = Array(0..<b)
-        var step = 0
-        while step < settings.maxNewTokens && !done.allSatisfy({ $0 }) {
-            let logits = model.inferStep(tokens: tokens, cache: cache, scratch: state)
-            tokens = []
-            for (r, i) in rows.enumerated() {
-                let (token, logProb) = samplers[i].pick(logits + r * model.config.vocabSize, vocab: model.config.vocabSize)
-                tokens.append(done[i] ? padID : token)
-                guard !done[i] else { continue }
-                out[i].tokens.append(token)
-                out[i].logProbs.append(logProb)
-                if settings.stopTokens.contains(token) {
-                    done[i] = true; out[i].finish = .stopToken
-                } else if let stop, stop(i, out[i].tokens) {
-                    done[i] = true; out[i].finish = .stopCondition
-                }
+        var done = [Bool](repeating: false, count: count)
+        var ended: [Int] = []  // prompts whose sequence ended since `finished` was last told
+        /// Takes prompt i's next token.
+        func accept(_ i: Int, _ logits: UnsafePointer<Float>) {
+            let (token, logProb) = samplers[i].pick(logits, vocab: vocab)
+            out[i].tokens.append(token)
+            out[i].logProbs.append(logProb)
+            if settings.stopTokens.contains(token) {
+                out[i].finish = .stopToken
+            } else if let stop, stop(i, out[i].tokens) {
+                out[i].finish = .stopCondition
+            } else if out[i].tokens.count < settings.maxNewTokens {
+                return
             }
-            step += 1
-            // A batch advances at the pace of its longest answer: once a quarter of its rows have finished (or one
-            // row is left), the finished rows are dropped from the cache so later steps compute only live rows.
+            done[i] = true
+            ended.append(i)
+        }
+
+        let nv = model.virtualTokens?.count ?? 0
+        let width = min(count, slots ?? count)
+        let refills = width < count
+        // Without refills every sequence fits exactly; with them a row's sequence may start at any position, and
+        // twice the longest sequence guarantees that dropping the positions before the earliest live sequence
+        // (`shift`) always frees room for the next step.
+        let longest = (prompts.map(\.count).max() ?? 0) + nv + settings.maxNewTokens
+        let capacity = refills ? 2 * longest : prompts[0..<width].map(\.count).max()! + nv + settings.maxNewTokens
+
+        /// Prefills a group of prompts (left-padded together) into a fresh cache and takes each one's first token.
+        func prefill(_ group: [Int], capacity: Int?) -> KVCache {
+            let length = group.map { prompts[$0].count }.max()!
+            let cache = KVCache(config: model.config, batch: group.count, capacity: capacity ?? length + nv,
+                                leftPadding: group.map { Int32(length - prompts[$0].count) })
+            var tokens: [Int32] = []
+            tokens.reserveCapacity(group.count * length)
+            for i in group { tokens += [Int32](repeating: padID, count: length - prompts[i].count) + prompts[i] }
+            let logits = model.inferStep(tokens: tokens, cache: cache, scratch: state)
+            for (r, i) in group.enumerated() { accept(i, logits + r * vocab) }
+            return cache
+        }
+
+        // rows[r] is the prompt whose sequence sits in row r of the cache.
+        var rows = Array(0..<width)
+        var cache = prefill(rows, capacity: capacity)
+        var waiting = width
+        while true {
+            for i in ended { try finished(i) }
+            ended.removeAll()
+            // Refill rows whose sequence has ended with waiting prompts, prefilled together.
+            var free = rows.indices.filter { done[rows[$0]] }
+            while !free.isEmpty && waiting < count {
+                let group = Array(waiting..<min(count, waiting + free.count))
+                waiting += group.count
+                let fresh = prefill(group, capacity: nil)
+                if fresh.length > cache.length { cache.shift(by: fresh.length - cache.length) }
+                for (j, i) in group.enumerated() {
+                    cache.place(row: free[j], from: fresh, source: j)
+                    rows[free[j]] = i
+                }
+                free = rows.indices.filter { done[rows[$0]] }
+                for i in ended { try finished(i) }
+                ended.removeAll()
+            }
             let live = rows.indices.filter { !done[rows[$0]] }
-            if !live.isEmpty && live.count < rows.count && (4 * live.count <= 3 * rows.count || live.count == 1) {
+            if live.isEmpty { break }
+            // Once no prompt waits, a batch advances at the pace of its longest answer: when a quarter of its rows
+            // have finished (or one row is left), the finished rows are dropped so later steps compute only live rows.
+            if live.count < rows.count && (4 * live.count <= 3 * rows.count || live.count == 1) {
                 cache = cache.keeping(rows: live)
-                tokens = live.map { tokens[$0] }
                 rows = live.map { rows[$0] }
             }
+            if cache.length == cache.capacity {
+                let earliest = rows.indices.filter { !done[rows[$0]] }.map { Int(cache.leftPadding[$0]) }.min()!
+                cache.shift(by: -earliest)
+            }
+            let tokens = rows.map { done[$0] ? padID : out[$0].tokens.last! }
+            let logits = model.inferStep(tokens: tokens, cache: cache, scratch: state)
+            for (r, i) in rows.enumerated() where !done[i] { accept(i, logits + r * vocab) }
         }
         return out
     }
