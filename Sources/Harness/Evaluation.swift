@@ -17,7 +17,7 @@ public enum Evaluation {
         // Prompts of similar length prefill together with little padding; the order changes no result.
         let order = prompts.indices.sorted { (prompts[$0].tokens.count, $0) < (prompts[$1].tokens.count, $1) }
         let stops = settings.stop
-        // Continuous batching: `batch` sequences decode together and a finished one's row takes the next prompt.
+        // Continuous batching: `batch` sequences decode together and finished ones' rows take the next prompts.
         var done = 0
         let generated = try Generator(model: model).generate(
             prompts: order.map { prompts[$0].tokens }, padID: encoder.eos,

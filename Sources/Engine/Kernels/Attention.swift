@@ -153,7 +153,7 @@ public enum Attention {
                 (dv + b * g.kvBatchStride + t * g.kvDim).update(repeating: 0, count: g.kvDim)
             }
         }
-        let prefixProducts = [prefixK, prefixV].filter { $0 != nil }.count + (dPrefixK != nil ? 1 : 0) + (dPrefixV != nil ? 1 : 0)
+        let prefixProducts = (prefixK != nil ? 1 : 0) + (prefixV != nil ? 1 : 0) + (dPrefixK != nil ? 1 : 0) + (dPrefixV != nil ? 1 : 0)
         GEMM.countFLOPs(2 * Double(g.batch * g.heads) * Double(tq * d) * Double(4 * tk + (p > 0 ? prefixProducts * p : 0)))
         // Heads that share a kv head add into the same dk/dv rows, so the work is split by (sequence, kv head);
         // prefix gradients, shared by every sequence, are summed per thread and added in thread order.
@@ -165,13 +165,13 @@ public enum Attention {
             BLASRuntime.withOneThreadPerCall {
                 Parallel.forParts(g.batch * g.kvHeads) { part, tasks in
                     let ds = scratch + part * tq * span
-                    let dpk = privatePrefix ? partial! + 2 * part * prefixCount : dPrefixK
-                    let dpv = privatePrefix ? partial! + (2 * part + 1) * prefixCount : dPrefixV
+                    let dpk = dPrefixK.map { privatePrefix ? partial! + 2 * part * prefixCount : $0 }
+                    let dpv = dPrefixV.map { privatePrefix ? partial! + (2 * part + 1) * prefixCount : $0 }
                     for task in tasks {
                         let b = task / g.kvHeads, kvh = task % g.kvHeads
                         for h in (kvh * group)..<((kvh + 1) * group) {
                             backwardHead(b: b, h: h, kvh: kvh, ds: ds, dq: dq, dk: dk, dv: dv,
-                                         dPrefixK: dPrefixK == nil ? nil : dpk, dPrefixV: dPrefixV == nil ? nil : dpv,
+                                         dPrefixK: dpk, dPrefixV: dpv,
                                          dout: dout, probs: probs, q: q, k: k, v: v, prefixK: prefixK, prefixV: prefixV,
                                          geometry: g)
                         }

@@ -35,9 +35,9 @@ public final class Generator {
         generate(prompts: prompts, padID: padID, settings: settings, slots: slots, stop: stop, finished: { _ in })
     }
 
-    /// Generates a continuation of every prompt. With `slots`, at most that many sequences decode together and a
-    /// row freed by a finished sequence is refilled at once with the next waiting prompt (continuous batching), so
-    /// the batch stays full instead of running at the pace of its longest answer; prompts are taken in order.
+    /// Generates a continuation of every prompt. With `slots`, at most that many sequences decode together and rows
+    /// freed by finished sequences take the next waiting prompts (continuous batching), so the batch stays nearly
+    /// full instead of running at the pace of its longest answer; prompts are taken in order.
     /// A sequence's tokens do not depend on the sequences it is decoded beside.
     ///
     /// - Parameter stop: called with a sequence's generated tokens after each step; returning true ends it
@@ -106,9 +106,12 @@ public final class Generator {
         while true {
             for i in ended { try finished(i) }
             ended.removeAll()
-            // Refill rows whose sequence has ended with waiting prompts, prefilled together.
+            // Rows whose sequence has ended take waiting prompts, prefilled together once a quarter of the rows
+            // (or every row, or room for every waiting prompt) is free: a prefill's products stay large, and a row
+            // left idle meanwhile costs a decoding step little, as the step reads every weight once for all rows.
             var free = rows.indices.filter { done[rows[$0]] }
-            while !free.isEmpty && waiting < count {
+            while !free.isEmpty && waiting < count
+                    && (4 * free.count >= rows.count || free.count == rows.count || count - waiting <= free.count) {
                 let group = Array(waiting..<min(count, waiting + free.count))
                 waiting += group.count
                 let fresh = prefill(group, capacity: nil)
@@ -125,7 +128,7 @@ public final class Generator {
             if live.isEmpty { break }
             // Once no prompt waits, a batch advances at the pace of its longest answer: when a quarter of its rows
             // have finished (or one row is left), the finished rows are dropped so later steps compute only live rows.
-            if live.count < rows.count && (4 * live.count <= 3 * rows.count || live.count == 1) {
+            if waiting == count && live.count < rows.count && (4 * live.count <= 3 * rows.count || live.count == 1) {
                 cache = cache.keeping(rows: live)
                 rows = live.map { rows[$0] }
             }
