@@ -34,6 +34,9 @@ public struct CIDEr: Sendable {
 
     struct Vector {
         var weights: [[ExactText: Double]]
+        /// Each order's n-grams in byte order: sums over them then run in one order in every process (a Dictionary's
+        /// order changes from process to process, and with it a sum's last bits).
+        var keys: [[ExactText]]
         var norms: [Double]
         var bigrams: Int
     }
@@ -50,11 +53,14 @@ public struct CIDEr: Sendable {
         }
         let logDocuments = Foundation.log(Double(references.count))
         func vector(_ c: [ExactText: Int]) -> Vector {
-            var v = Vector(weights: Array(repeating: [:], count: maxOrder), norms: Array(repeating: 0, count: maxOrder), bigrams: 0)
-            for (key, tf) in c {
+            var v = Vector(weights: Array(repeating: [:], count: maxOrder), keys: Array(repeating: [], count: maxOrder),
+                           norms: Array(repeating: 0, count: maxOrder), bigrams: 0)
+            for key in c.keys.sorted(by: { $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) }) {
+                let tf = c[key]!
                 let n = Self.order(key) - 1
                 let w = Double(tf) * (logDocuments - Foundation.log(max(1, documentFrequency[key] ?? 0)))
                 v.weights[n][key] = w
+                v.keys[n].append(key)
                 v.norms[n] += w * w
                 if n == 1 { v.bigrams += tf }
             }
@@ -72,8 +78,8 @@ public struct CIDEr: Sendable {
                 var orders = 0.0
                 for n in 0..<maxOrder {
                     var value = 0.0
-                    for (key, w) in h.weights[n] {
-                        let rw = r.weights[n][key] ?? 0
+                    for key in h.keys[n] {
+                        let w = h.weights[n][key]!, rw = r.weights[n][key] ?? 0
                         value += min(w, rw) * rw
                     }
                     if h.norms[n] != 0 && r.norms[n] != 0 { value /= h.norms[n] * r.norms[n] }

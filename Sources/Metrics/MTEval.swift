@@ -101,6 +101,8 @@ public struct MTEval: Sendable {
             a.order == b.order && a.ids.0 == b.ids.0 && a.ids.1 == b.ids.1 && a.ids.2 == b.ids.2 && a.ids.3 == b.ids.3 && a.ids.4 == b.ids.4
         }
 
+        var sortKey: (Int, Int32, Int32, Int32, Int32, Int32) { (order, ids.0, ids.1, ids.2, ids.3, ids.4) }
+
         func hash(into h: inout Hasher) {
             h.combine(ids.0); h.combine(ids.1); h.combine(ids.2); h.combine(ids.3); h.combine(ids.4)
         }
@@ -195,7 +197,9 @@ public struct MTEval: Sendable {
             var own: [NGram: Int] = [:]
             Self.counts(hyp, into: &own)
             for n in 0..<Self.nistOrder { s.totals[n] = max(0, hyp.count - n) }
-            for (g, k) in own {
+            // In one order in every process (a Dictionary's changes from process to process, and with it the
+            // information sum's last bits).
+            for (g, k) in own.sorted(by: { $0.key.sortKey < $1.key.sortKey }) {
                 guard let r = clip[g] else { continue }
                 let m = min(k, r)
                 s.matches[g.order - 1] += m

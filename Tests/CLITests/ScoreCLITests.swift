@@ -97,6 +97,23 @@ final class ScoreCLITests: XCTestCase {
         }
     }
 
+    /// The same input gives the same bits in every process: sums over n-grams must not follow a Dictionary's order,
+    /// which Swift seeds anew in each process (NIST's information and CIDEr's norms and products once did).
+    func testScoresAreTheSameBitsInEveryProcess() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/e2e-official")
+        for system in ["01-long", "03-mixed", "07-nonascii"] {
+            let hyp = folder.appendingPathComponent("\(system).hyp.txt").path, refs = folder.appendingPathComponent("\(system).refs.txt").path
+            var outputs = Set<String>()
+            for _ in 0..<4 {
+                let r = try cli.run(["score", "--preset", "e2e", "--hyp", hyp, "--refs-grouped", refs, "--json"],
+                                    environment: ["PEFTBENCH_METEOR_DIR": RunCLITests.meteorFolder, "HOME": NSHomeDirectory()])
+                XCTAssertEqual(r.status, 0, r.stderr)
+                outputs.insert(r.stdout)
+            }
+            XCTAssertEqual(outputs.count, 1, "\(system): \(outputs)")
+        }
+    }
+
     func testCIDEr() throws {
         let hyp = try file("cider-hyp", "A B C D\nx y\n")
         let ref = try file("cider-ref", "a b c d\nz w\n")
