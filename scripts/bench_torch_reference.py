@@ -236,16 +236,16 @@ def main():
             continue
         cells = []
         medians = {}
-        for allocator in sides:
-            good = [r for r in runs[allocator] if "error" not in r]
+        for side in sides:
+            good = [r for r in runs[side] if "error" not in r]
             if not good:
-                cells.append(f"{allocator}: failed ({runs[allocator][-1]['error']})")
+                cells.append(f"{side}: failed ({runs[side][-1]['error']})")
                 continue
             tps = statistics.median(r["tokens_per_s"] for r in good)
             rss = statistics.median(r["peak_rss_mb"] for r in good)
-            medians[allocator] = (tps, rss)
+            medians[side] = (tps, rss)
             mfu = [r["mfu"] for r in good if "mfu" in r]
-            cell = f"{allocator}: {tps:7.1f} tok/s  peak RSS {rss:5.0f} MB"
+            cell = f"{side}: {tps:7.1f} tok/s  peak RSS {rss:5.0f} MB"
             cell += f"  MFU {statistics.median(mfu):.0%} of {statistics.median(r['sgemm_gflops'] for r in good):.0f} GFLOPS" if mfu else ""
             cell += f"  prefill {statistics.median(r['prefill_tokens_per_s'] for r in good):.0f} tok/s" if "prefill_tokens_per_s" in good[0] else ""
             cells.append(cell)
