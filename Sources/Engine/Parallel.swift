@@ -21,20 +21,18 @@ public enum Parallel {
     /// Runs `body` over `0..<count` in `threads` contiguous chunks; inline when the work is too small to share.
     @inline(__always)
     public static func forChunks(_ count: Int, minimumPerThread: Int = 32_768, _ body: (Range<Int>) -> Void) {
-        let parts = min(threads, count / max(1, minimumPerThread))
-        guard parts > 1, let pool else {
-            if count > 0 { body(0..<count) }
-            return
-        }
-        withoutActuallyEscaping(body) { body in
-            pool.run(parts: parts) { part in body(chunk(part, of: parts, count: count)) }
-        }
+        run(count, parts: min(threads, count / max(1, minimumPerThread))) { _, range in body(range) }
     }
 
     /// Runs `body(part, range)` over `0..<count` cut into one contiguous range per thread (fewer when `count` is
     /// smaller), for loops whose items are too coarse for `forChunks`' minimum and that keep per-part state.
     public static func forParts(_ count: Int, _ body: (_ part: Int, _ range: Range<Int>) -> Void) {
-        let parts = min(threads, count)
+        run(count, parts: min(threads, count), body)
+    }
+
+    /// Cuts `0..<count` into `parts` contiguous ranges, the first run here and the others on the pool's workers.
+    @inline(__always)
+    private static func run(_ count: Int, parts: Int, _ body: (_ part: Int, _ range: Range<Int>) -> Void) {
         guard parts > 1, let pool else {
             if count > 0 { body(0, 0..<count) }
             return

@@ -73,9 +73,8 @@ public final class DecoderLayer {
         let n = ctx.rows, g = ctx.geometry
         RMSNorm.forward(out: a.xn1.pointer, rstd: a.rstd1.pointer, inp: x, weight: inputNorm.value.pointer,
                         rows: n, channels: ctx.channels, eps: ctx.eps)
-        self[.q_proj].forward(x: a.xn1.pointer, y: a.q.pointer, rows: n, training: ctx.training)
-        self[.k_proj].forward(x: a.xn1.pointer, y: a.k.pointer, rows: n, training: ctx.training)
-        self[.v_proj].forward(x: a.xn1.pointer, y: a.v.pointer, rows: n, training: ctx.training)
+        SharedInput.forward([self[.q_proj], self[.k_proj], self[.v_proj]], x: a.xn1.pointer,
+                            ys: [a.q.pointer, a.k.pointer, a.v.pointer], rows: n, training: ctx.training)
         Rotary.forward(a.q.pointer, positions: ctx.positions, rows: n, heads: g.heads, table: ctx.rotary)
         Rotary.forward(a.k.pointer, positions: ctx.positions, rows: n, heads: g.kvHeads, table: ctx.rotary)
         Attention.forward(
@@ -86,8 +85,8 @@ public final class DecoderLayer {
         Residual.forward(out: a.x2.pointer, a: x, b: a.x2.pointer, count: n * ctx.channels)
         RMSNorm.forward(out: a.xn2.pointer, rstd: a.rstd2.pointer, inp: a.x2.pointer,
                         weight: postAttentionNorm.value.pointer, rows: n, channels: ctx.channels, eps: ctx.eps)
-        self[.gate_proj].forward(x: a.xn2.pointer, y: a.gate.pointer, rows: n, training: ctx.training)
-        self[.up_proj].forward(x: a.xn2.pointer, y: a.up.pointer, rows: n, training: ctx.training)
+        SharedInput.forward([self[.gate_proj], self[.up_proj]], x: a.xn2.pointer, ys: [a.gate.pointer, a.up.pointer],
+                            rows: n, training: ctx.training)
         SwiGLU.forward(out: a.h.pointer, gate: a.gate.pointer, up: a.up.pointer, count: n * a.intermediate)
         self[.down_proj].forward(x: a.h.pointer, y: out, rows: n, training: ctx.training)
         Residual.forward(out: out, a: a.x2.pointer, b: out, count: n * ctx.channels)
@@ -101,8 +100,8 @@ public final class DecoderLayer {
         self[.down_proj].backward(dy: dtrunk, x: a.h.pointer, dx: s.dh.pointer, accumulateInput: false, rows: n)
         SwiGLU.backward(dgate: s.dgate.pointer, dup: s.dup.pointer, dout: s.dh.pointer,
                         gate: a.gate.pointer, up: a.up.pointer, count: n * a.intermediate)
-        self[.gate_proj].backward(dy: s.dgate.pointer, x: a.xn2.pointer, dx: s.dxn.pointer, accumulateInput: false, rows: n)
-        self[.up_proj].backward(dy: s.dup.pointer, x: a.xn2.pointer, dx: s.dxn.pointer, accumulateInput: true, rows: n)
+        SharedInput.backward([self[.gate_proj], self[.up_proj]], dys: [s.dgate.pointer, s.dup.pointer],
+                             x: a.xn2.pointer, dx: s.dxn.pointer, rows: n)
         RMSNorm.backward(dinp: dtrunk, dweight: postAttentionNorm.grad?.pointer, dout: s.dxn.pointer,
                          inp: a.x2.pointer, weight: postAttentionNorm.value.pointer, rstd: a.rstd2.pointer,
                          rows: n, channels: c, accumulate: true)
@@ -116,9 +115,8 @@ public final class DecoderLayer {
             scratch: s.dscores.pointer, geometry: g)
         Rotary.backward(s.dq.pointer, positions: ctx.positions, rows: n, heads: g.heads, table: ctx.rotary)
         Rotary.backward(s.dk.pointer, positions: ctx.positions, rows: n, heads: g.kvHeads, table: ctx.rotary)
-        self[.q_proj].backward(dy: s.dq.pointer, x: a.xn1.pointer, dx: s.dxn.pointer, accumulateInput: false, rows: n)
-        self[.k_proj].backward(dy: s.dk.pointer, x: a.xn1.pointer, dx: s.dxn.pointer, accumulateInput: true, rows: n)
-        self[.v_proj].backward(dy: s.dv.pointer, x: a.xn1.pointer, dx: s.dxn.pointer, accumulateInput: true, rows: n)
+        SharedInput.backward([self[.q_proj], self[.k_proj], self[.v_proj]],
+                             dys: [s.dq.pointer, s.dk.pointer, s.dv.pointer], x: a.xn1.pointer, dx: s.dxn.pointer, rows: n)
         RMSNorm.backward(dinp: dtrunk, dweight: inputNorm.grad?.pointer, dout: s.dxn.pointer,
                          inp: x, weight: inputNorm.value.pointer, rstd: a.rstd1.pointer,
                          rows: n, channels: c, accumulate: true)

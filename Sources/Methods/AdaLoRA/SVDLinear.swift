@@ -16,6 +16,9 @@ final class SVDLinear: LinearLayer {
     private var rng: RandomGenerator
     private var h = GrowableBuffer(), he = GrowableBuffer(), dh = GrowableBuffer()
     private var dropped = GrowableBuffer(), mask = GrowableBuffer(), dInput = GrowableBuffer()
+    /// Where the last forward left h: this layer's own buffer, or its columns of a group's.
+    private var hView: (pointer: UnsafeMutablePointer<Float>, ld: Int)?
+    let group = StackedLowRankGroup()
 
     var inFeatures: Int { base.inFeatures }
     var outFeatures: Int { base.outFeatures }
@@ -38,6 +41,7 @@ final class SVDLinear: LinearLayer {
     }
 
     func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
+        group.ranTogether = false
         base.forward(x: x, y: y, rows: rows, training: training)
         var input = x
         if training && dropout > 0 {
@@ -45,45 +49,52 @@ final class SVDLinear: LinearLayer {
             for i in 0..<n { m[i] = rng.nextUniform() < Double(dropout) ? 0 : 1 / (1 - dropout); out[i] = x[i] * m[i] }
             input = UnsafePointer(out)
         }
-        let hp = h.reserve(rows * rank), hep = he.reserve(rows * rank), ev = e.value.pointer
+        let hp = h.reserve(rows * rank)
         GEMM.sgemm(transA: false, transB: true, m: rows, n: rank, k: inFeatures, a: input, lda: inFeatures,
                    b: a.value.pointer, ldb: inFeatures, c: hp, ldc: rank)
-        for r in 0..<rows { for k in 0..<rank { hep[r * rank + k] = hp[r * rank + k] * ev[k] } }
+        addUpdate(h: hp, ldh: rank, y: y, rows: rows)
+    }
+
+    /// y += s·(h∘E)·Bᵀ for h = drop(x)·Aᵀ (leading dimension `ldh`, kept for backward).
+    func addUpdate(h hp: UnsafeMutablePointer<Float>, ldh: Int, y: UnsafeMutablePointer<Float>, rows: Int) {
+        hView = (hp, ldh)
+        let hep = he.reserve(rows * rank), ev = e.value.pointer
+        for r in 0..<rows { for k in 0..<rank { hep[r * rank + k] = hp[r * ldh + k] * ev[k] } }
         GEMM.sgemm(transA: false, transB: true, m: rows, n: outFeatures, k: rank, alpha: scale, a: hep, lda: rank,
                    b: b.value.pointer, ldb: rank, beta: 1, c: y, ldc: outFeatures)
     }
 
     func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
                   accumulateInput: Bool, rows: Int) {
+        let dhp = dh.reserve(rows * rank)
+        backwardUpdate(dy: dy, x: x, dx: dx, accumulateInput: accumulateInput, rows: rows, dh: dhp, lddh: rank)
+        backwardThroughA(dh: dhp, x: x, dx: dx, rows: rows, dropout: dropout > 0 ? (dropped.pointer, mask.pointer) : nil,
+                         scratch: &dInput)
+    }
+
+    /// The base's backward, B's and E's gradients, and dh = s·dy·B∘E into `dh` (leading dimension `lddh`).
+    func backwardUpdate(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                        accumulateInput: Bool, rows: Int, dh dhp: UnsafeMutablePointer<Float>, lddh: Int) {
         base.backward(dy: dy, x: x, dx: dx, accumulateInput: accumulateInput, rows: rows)
-        let hp = h.pointer, hep = he.pointer, dhp = dh.reserve(rows * rank), ev = e.value.pointer
-        let input = dropout > 0 ? UnsafePointer(dropped.pointer) : x
+        guard let (hp, ldh) = hView else { preconditionFailure("backward before a training forward") }
+        let hep = he.pointer, ev = e.value.pointer
         if let db = b.grad?.pointer {
             GEMM.sgemm(transA: true, transB: false, m: outFeatures, n: rank, k: rows, alpha: scale, a: dy, lda: outFeatures,
                        b: hep, ldb: rank, beta: 1, c: db, ldc: rank)
         }
         // d(h∘E) = s·dy·B, then dE = Σ d(h∘E)∘h and dh = d(h∘E)∘E
         GEMM.sgemm(transA: false, transB: false, m: rows, n: rank, k: outFeatures, alpha: scale, a: dy, lda: outFeatures,
-                   b: b.value.pointer, ldb: rank, c: dhp, ldc: rank)
+                   b: b.value.pointer, ldb: rank, c: dhp, ldc: lddh)
+        let de = e.grad?.pointer
         for r in 0..<rows {
             for k in 0..<rank {
-                e.grad?[k] += dhp[r * rank + k] * hp[r * rank + k]
-                dhp[r * rank + k] *= ev[k]
+                de?[k] += dhp[r * lddh + k] * hp[r * ldh + k]
+                dhp[r * lddh + k] *= ev[k]
             }
         }
-        if let da = a.grad?.pointer {
-            GEMM.sgemm(transA: true, transB: false, m: rank, n: inFeatures, k: rows, a: dhp, lda: rank,
-                       b: input, ldb: inFeatures, beta: 1, c: da, ldc: inFeatures)
-        }
-        guard let dx else { return }
-        if dropout > 0 {
-            let n = rows * inFeatures, tmp = dInput.reserve(n), m = mask.pointer
-            GEMM.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: rank, a: dhp, lda: rank,
-                       b: a.value.pointer, ldb: inFeatures, c: tmp, ldc: inFeatures)
-            for i in 0..<n { dx[i] += tmp[i] * m[i] }
-        } else {
-            GEMM.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: rank, a: dhp, lda: rank,
-                       b: a.value.pointer, ldb: inFeatures, beta: 1, c: dx, ldc: inFeatures)
-        }
     }
+}
+
+extension SVDLinear: StackedLowRankLayer {
+    func canJoinGroup(training: Bool) -> Bool { !(training && dropout > 0) }
 }

@@ -32,6 +32,9 @@ final class LoRALinear: LinearLayer, MergeableLayer {
     private var dz = GrowableBuffer()       // (rows, out)
     private var rowScale = GrowableBuffer() // (out) DoRA: m / ‖W'‖
     private var rowNorm = GrowableBuffer()  // (out) DoRA: ‖W'‖
+    /// Where the last forward left h: this layer's own buffer, or its columns of a group's (see SharedInputLayer).
+    private var hView: (pointer: UnsafeMutablePointer<Float>, ld: Int)?
+    let group = StackedLowRankGroup()
 
     var inFeatures: Int { base.inFeatures }
     var outFeatures: Int { base.outFeatures }
@@ -72,13 +75,20 @@ final class LoRALinear: LinearLayer, MergeableLayer {
     // MARK: forward
 
     func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
+        group.ranTogether = false
         base.forward(x: x, y: y, rows: rows, training: training)
         if merged { return }
         let input = applyDropout(x, rows: rows, training: training)
         let hp = h.reserve(rows * rank)
         GEMM.sgemm(transA: false, transB: true, m: rows, n: rank, k: inFeatures, a: input, lda: inFeatures,
                    b: a.value.pointer, ldb: inFeatures, c: hp, ldc: rank)
-        GEMM.sgemm(transA: false, transB: true, m: rows, n: outFeatures, k: rank, alpha: scaling, a: hp, lda: rank,
+        addUpdate(h: hp, ldh: rank, y: y, rows: rows)
+    }
+
+    /// y += s·h·Bᵀ for h = drop(x)·Aᵀ (leading dimension `ldh`, kept for backward), then DoRA's rescaling.
+    func addUpdate(h hp: UnsafeMutablePointer<Float>, ldh: Int, y: UnsafeMutablePointer<Float>, rows: Int) {
+        hView = (hp, ldh)
+        GEMM.sgemm(transA: false, transB: true, m: rows, n: outFeatures, k: rank, alpha: scaling, a: hp, lda: ldh,
                    b: b.value.pointer, ldb: rank, beta: 1, c: y, ldc: outFeatures)
         if magnitude != nil {
             updateRowScale(recomputeNorms: !holdRowNorms)
@@ -129,6 +139,16 @@ final class LoRALinear: LinearLayer, MergeableLayer {
     func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
                   accumulateInput: Bool, rows: Int) {
         precondition(!merged, "backward through a merged adapter")
+        let dhp = dh.reserve(rows * rank)
+        backwardUpdate(dy: dy, x: x, dx: dx, accumulateInput: accumulateInput, rows: rows, dh: dhp, lddh: rank)
+        backwardThroughA(dh: dhp, x: x, dx: dx, rows: rows, dropout: dropout > 0 ? (dropped.pointer, mask.pointer) : nil,
+                         scratch: &dInput)
+    }
+
+    /// Everything of backward before A's products: DoRA's magnitude gradient, the base's backward, B's gradient, and
+    /// dh = s·grad·B into `dh` (leading dimension `lddh`).
+    func backwardUpdate(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                        accumulateInput: Bool, rows: Int, dh dhp: UnsafeMutablePointer<Float>, lddh: Int) {
         var grad = dy
         if let m = magnitude {
             // dm_o = Σ_rows dy·z / ‖W'‖_o ;  dz = dy ∘ m/‖W'‖
@@ -154,30 +174,13 @@ final class LoRALinear: LinearLayer, MergeableLayer {
             grad = UnsafePointer(dzp)
         }
         base.backward(dy: grad, x: x, dx: dx, accumulateInput: accumulateInput, rows: rows)
-        let hp = h.pointer, dhp = dh.reserve(rows * rank)
-        let input = dropout > 0 ? UnsafePointer(dropped.pointer) : x
+        guard let (hp, ldh) = hView else { preconditionFailure("backward before a training forward") }
         if let db = b.grad?.pointer {
             GEMM.sgemm(transA: true, transB: false, m: outFeatures, n: rank, k: rows, alpha: scaling, a: grad,
-                       lda: outFeatures, b: hp, ldb: rank, beta: 1, c: db, ldc: rank)
+                       lda: outFeatures, b: hp, ldb: ldh, beta: 1, c: db, ldc: rank)
         }
         GEMM.sgemm(transA: false, transB: false, m: rows, n: rank, k: outFeatures, alpha: scaling, a: grad,
-                   lda: outFeatures, b: b.value.pointer, ldb: rank, c: dhp, ldc: rank)
-        if let da = a.grad?.pointer {
-            GEMM.sgemm(transA: true, transB: false, m: rank, n: inFeatures, k: rows, a: dhp, lda: rank,
-                       b: input, ldb: inFeatures, beta: 1, c: da, ldc: inFeatures)
-        }
-        guard let dx else { return }
-        if dropout > 0 {
-            let n = rows * inFeatures
-            let tmp = dInput.reserve(n)
-            GEMM.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: rank, a: dhp, lda: rank,
-                       b: a.value.pointer, ldb: inFeatures, c: tmp, ldc: inFeatures)
-            let m = mask.pointer
-            for i in 0..<n { dx[i] += tmp[i] * m[i] }
-        } else {
-            GEMM.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: rank, a: dhp, lda: rank,
-                       b: a.value.pointer, ldb: inFeatures, beta: 1, c: dx, ldc: inFeatures)
-        }
+                   lda: outFeatures, b: b.value.pointer, ldb: rank, c: dhp, ldc: lddh)
     }
 
     // MARK: merge
@@ -219,4 +222,8 @@ final class LoRALinear: LinearLayer, MergeableLayer {
                    c: denseBase!.weight.value.pointer, ldc: inFeatures)
         denseBase!.weight.markModified()
     }
+}
+
+extension LoRALinear: StackedLowRankLayer {
+    func canJoinGroup(training: Bool) -> Bool { !merged && !(training && dropout > 0) }
 }

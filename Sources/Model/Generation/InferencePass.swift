@@ -20,9 +20,7 @@ extension DecoderLayer {
         let n = cache.batch * tq, c = config.hiddenSize, kv = config.kvDim, inter = config.intermediateSize
         let xn = s.xn.reserve(n * c), q = s.q.reserve(n * c), k = s.k.reserve(n * kv), v = s.v.reserve(n * kv)
         RMSNorm.forward(out: xn, rstd: nil, inp: x, weight: inputNorm.value.pointer, rows: n, channels: c, eps: config.rmsNormEps)
-        self[.q_proj].forward(x: xn, y: q, rows: n, training: false)
-        self[.k_proj].forward(x: xn, y: k, rows: n, training: false)
-        self[.v_proj].forward(x: xn, y: v, rows: n, training: false)
+        SharedInput.forward([self[.q_proj], self[.k_proj], self[.v_proj]], x: xn, ys: [q, k, v], rows: n, training: false)
         Rotary.forward(q, positions: positions, rows: n, heads: config.numAttentionHeads, table: rotary)
         Rotary.forward(k, positions: positions, rows: n, heads: config.numKeyValueHeads, table: rotary)
         let past = cache.length
@@ -48,8 +46,7 @@ extension DecoderLayer {
         RMSNorm.forward(out: xn, rstd: nil, inp: x2, weight: postAttentionNorm.value.pointer, rows: n, channels: c,
                         eps: config.rmsNormEps)
         let gate = s.gate.reserve(n * inter), up = s.up.reserve(n * inter), h = s.h.reserve(n * inter)
-        self[.gate_proj].forward(x: xn, y: gate, rows: n, training: false)
-        self[.up_proj].forward(x: xn, y: up, rows: n, training: false)
+        SharedInput.forward([self[.gate_proj], self[.up_proj]], x: xn, ys: [gate, up], rows: n, training: false)
         SwiGLU.forward(out: h, gate: gate, up: up, count: n * inter)
         self[.down_proj].forward(x: h, y: out, rows: n, training: false)
         Residual.forward(out: out, a: x2, b: out, count: n * c)
