@@ -41,8 +41,9 @@ public enum VeRA: PEFTMethod {
 final class VeRAProjections {
     let a: Parameter  // (r, maxIn)
     let b: Parameter  // (maxOut, r)
-    /// Temporaries of whichever layer is running (layers run one at a time): h and h∘λ_d outside training, the
-    /// product with B outside training, λ_b∘B[:out] and d(h∘λ_d) in backward.
+    /// Temporaries of whichever layer is running (layers run one at a time): h (`input`) and the product with B
+    /// (`product`) outside training, where nothing is kept for backward; h∘λ_d (`scaled`); λ_b∘B[:out] (`scaledB`)
+    /// and d(h∘λ_d) (`dScaled`) in backward.
     var input = GrowableBuffer(), scaled = GrowableBuffer(), product = GrowableBuffer()
     var scaledB = GrowableBuffer(), dScaled = GrowableBuffer()
     init(a: Parameter, b: Parameter) { self.a = a; self.b = b }
