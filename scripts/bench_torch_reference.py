@@ -9,7 +9,9 @@ FLOPs of one step (torch's FlopCounterMode), so that every figure has its MFU ag
 
 With --peftbench BINARY, peftbench's own benchmark of the same workload (`bench forward|generate|train`, same GGUF,
 batch, length, threads) runs in the same alternation, and each row ends with the ratio of peftbench's median tokens/s
-to the reference's faster allocator's and of their peak RSS.
+to the reference's faster allocator's and of their peak RSS, then the arithmetic of the row's target: the tokens/s
+and the MFU peftbench would need for it (its FLOPs per token at its own ceiling), and the ratio it would reach if every
+FLOP ran at that ceiling, so a target beyond the machine shows as such.
 
 Usage: python3 scripts/bench_torch_reference.py GGUF [--only forward,full,lora,...] [--steps N] [--threads T]
                                                 [--repeats R] [--allocator both|tcmalloc|glibc] [--json]
@@ -17,15 +19,20 @@ Usage: python3 scripts/bench_torch_reference.py GGUF [--only forward,full,lora,.
 Needs torch, transformers, peft and gguf (not needed by peftbench itself).
 """
 import argparse
+import fcntl
 import glob
 import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 WORKLOADS = ["forward", "generate", "full", "lora", "dora", "adalora", "vera", "ia3", "prompt", "ptuning", "prefix"]
+# The ratios of tokens/s peftbench is asked to reach against the reference's faster allocator.
+TARGETS = {"forward": 1.05, "generate": 5.0, "full": 1.15}
+PEFT_TARGET = 1.3
 
 
 def load(gguf):
@@ -213,6 +220,12 @@ def main():
     if args.child:
         print(json.dumps(run_one(args.gguf, args.child, args.steps, args.threads, args.batch, args.seq)), flush=True)
         return
+    # Two copies at once would each time the other's load: the second one refuses to start.
+    lock = open(os.path.join(tempfile.gettempdir(), "peftbench-bench-reference.lock"), "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.exit("another bench_torch_reference.py is running on this machine; its figures and these would disturb each other")
     allocators = ["tcmalloc", "glibc"] if args.allocator == "both" else [args.allocator]
     if "tcmalloc" in allocators and tcmalloc_path() is None:
         print("tcmalloc not found (Debian: apt-get install libtcmalloc-minimal4); glibc's allocator only", file=sys.stderr)
@@ -244,6 +257,9 @@ def main():
             tps = statistics.median(r["tokens_per_s"] for r in good)
             rss = statistics.median(r["peak_rss_mb"] for r in good)
             medians[side] = (tps, rss)
+            if side == "peftbench":
+                flop_per_token = statistics.median(r["gflops"] / r["tokens_per_s"] for r in good)
+                ceiling = statistics.median(r["sgemm_gflops"] for r in good)
             mfu = [r["mfu"] for r in good if "mfu" in r]
             cell = f"{side}: {tps:7.1f} tok/s  peak RSS {rss:5.0f} MB"
             cell += f"  MFU {statistics.median(mfu):.0%} of {statistics.median(r['sgemm_gflops'] for r in good):.0f} GFLOPS" if mfu else ""
@@ -254,6 +270,12 @@ def main():
             best = max(reference, key=lambda m: m[0])
             ratio = medians["peftbench"][0] / best[0]
             cells.append(f"ratio {ratio:.2f}x tok/s, {medians['peftbench'][1] / best[1]:.2f}x RSS")
+            target = TARGETS.get(workload, PEFT_TARGET)
+            if workload != "generate" and flop_per_token > 0:
+                # Decoding is bound by memory, not by products, so its arithmetic would say nothing.
+                needed = target * best[0]
+                cells.append(f"target {target:.2f}x: {needed:.0f} tok/s = MFU {needed * flop_per_token / ceiling:.0%}"
+                             f" (at 100%: {ceiling / flop_per_token / best[0]:.2f}x)")
         print(f"{workload:8s} " + "  |  ".join(cells), flush=True)
 
 

@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// The caller runs the first chunk; persistent workers run the others. A worker spins briefly after each job
 /// before it sleeps, because waking a sleeping thread costs tens of microseconds — more than a decoding step's
-/// small products take — and spinning longer would steal the core from OpenBLAS's own threads.
+/// small products take — yielding as it spins and sleeping after that, so that it never holds the core
+/// OpenBLAS's own threads need.
 public enum Parallel {
     nonisolated(unsafe) public private(set) static var threads = 1
     nonisolated(unsafe) private static var pool: WorkerPool?
@@ -93,6 +94,10 @@ final class WorkerPool: @unchecked Sendable {
             var spins = 0
             while w.posted.load(ordering: .acquiring) == seen {
                 spins += 1
+                // OpenBLAS's own worker wants this core as soon as the caller starts its next product; yielding
+                // hands it over at once instead of at the end of the spin (LoRA steps: +12% tokens/s, median of
+                // 12 alternating runs each).
+                if spins & 15 == 0 { sched_yield() }
                 if spins & 255 == 0 && DispatchTime.now().uptimeNanoseconds - start > spinNanoseconds {
                     w.sleeping.store(true, ordering: .sequentiallyConsistent)
                     // Re-check after announcing sleep, so a job posted meanwhile is not missed.
