@@ -27,4 +27,4 @@ case "$only" in
     *) echo "usage: scripts/sanitizers.sh [all|address|thread]" >&2; exit 2 ;;
 esac
 [ "$only" = thread ] || sanitized address "the Engine, Model and Methods tests" 'EngineTests|ModelTests|MethodTests'
-[ "$only" = address ] || sanitized thread "the parallel loops" 'EngineTests.ParallelTests|ModelTests.DecoderThreadsTests'
+[ "$only" = address ] || sanitized thread "the parallel loops" 'EngineTests.ParallelTests|EngineTests.GEMMCutTests|ModelTests.DecoderThreadsTests'

@@ -10,7 +10,8 @@ import Foundation
 public enum BLASRuntime {
     public static var config: String { String(cString: openblas_get_config()) }
     public static var coreName: String { String(cString: openblas_get_corename()) }
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    /// Threads a product and the engine's own loops run on.
+    public static var threads: Int { Parallel.threads }
 
     public static var version: String {
         // The config string starts with "OpenBLAS 0.3.21 …".
@@ -18,19 +19,23 @@ public enum BLASRuntime {
         return parts.count >= 2 && parts[0] == "OpenBLAS" ? String(parts[1]) : config
     }
 
-    /// Threads for OpenBLAS and for the engine's own parallel loops.
+    /// Threads for the engine's parallel loops and its products. OpenBLAS itself runs on one thread per call:
+    /// `GEMM.sgemm` cuts each large product across the engine's threads.
     public static func setThreads(_ n: Int) {
-        openblas_set_num_threads(Int32(max(1, n)))
+        openblas_set_num_threads(1)
         Parallel.setThreads(n)
     }
 
-    /// Runs `body` with OpenBLAS on one thread per call, for loops that already run small products on every
-    /// thread (attention's per-head products): OpenBLAS would otherwise split each small product again.
-    public static func withOneThreadPerCall(_ body: () -> Void) {
-        guard Parallel.threads > 1 else { return body() }
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(Parallel.threads)) }
-        body()
+    /// Runs `body` with products split by OpenBLAS on its own threads instead of the engine's, for the sgemm
+    /// probe: a run's MFU is measured against the better of the two ways.
+    public static func withOpenBLASThreads<T>(_ body: () -> T) -> T {
+        openblas_set_num_threads(Int32(Parallel.threads))
+        GEMM.cutsAcrossThreads = false
+        defer {
+            openblas_set_num_threads(1)
+            GEMM.cutsAcrossThreads = true
+        }
+        return body()
     }
 
     /// Kernels that use AVX2+FMA; anything else on an AVX2 machine is a detection failure.

@@ -31,6 +31,56 @@ public enum GEMM {
         }
         // Products run on several threads at once are counted by their caller (the counter is not atomic).
         if counted { flops += 2 * Double(m) * Double(n) * Double(k) }
+        if cutsAcrossThreads && Parallel.threads > 1 && !Parallel.isRunningParts
+            && m * n * k >= cutMinimumWork && max(m, n) >= 2 * cutBlock {
+            cutCount += 1
+            cutAcrossThreads(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                             b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        } else {
+            call(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                 b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+
+    /// Products `sgemm` has cut across the engine's threads since the process started.
+    nonisolated(unsafe) public private(set) static var cutCount = 0
+    /// False while `BLASRuntime.withOpenBLASThreads` lets OpenBLAS split products itself.
+    nonisolated(unsafe) static var cutsAcrossThreads = true
+    /// Below this many multiply-adds a product is not worth waking a second thread for.
+    static let cutMinimumWork = 2_000_000
+    /// Blocks of C are cut at multiples of 16 rows or columns, the width of OpenBLAS's kernels, so no block
+    /// ends in a narrower edge kernel the uncut product would not run.
+    static let cutBlock = 16
+
+    /// One product on the engine's own threads: C cut into one block of rows per thread (of columns when C is
+    /// wider than tall), each block a single-threaded OpenBLAS call. The engine's elementwise kernels run on the
+    /// same threads, so no thread of one pool waits for a core another pool's thread holds (OpenBLAS splitting
+    /// products on its own threads beside the engine's lost up to a third of its speed at every hand-off). k is
+    /// never cut: every element of C is summed in the same order as in one call, on any number of threads.
+    private static func cutAcrossThreads(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let side = max(m, n)
+        Parallel.forParts((side + cutBlock - 1) / cutBlock) { _, blocks in
+            let lo = blocks.lowerBound * cutBlock, hi = min(side, blocks.upperBound * cutBlock)
+            if m >= n {
+                // Rows lo..<hi of op(A): rows of A, or columns when A is stored transposed.
+                call(transA: transA, transB: transB, m: hi - lo, n: n, k: k, alpha: alpha,
+                     a: transA ? a + lo : a + lo * lda, lda: lda, b: b, ldb: ldb, beta: beta, c: c + lo * ldc, ldc: ldc)
+            } else {
+                // Columns lo..<hi of op(B): columns of B, or rows when B is stored transposed.
+                call(transA: transA, transB: transB, m: m, n: hi - lo, k: k, alpha: alpha, a: a, lda: lda,
+                     b: transB ? b + lo * ldb : b + lo, ldb: ldb, beta: beta, c: c + lo, ldc: ldc)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func call(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))

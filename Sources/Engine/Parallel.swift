@@ -2,13 +2,13 @@ import Foundation
 import Synchronization
 
 /// The engine's own multi-threaded loops (elementwise kernels, cross-entropy rows, the optimizer, decoding
-/// products). Work is cut into one contiguous chunk per thread, a partition fixed by the thread count, so
-/// reductions give the same bits on every run with the same `--threads`.
+/// products, the blocks of every large matrix product). Work is cut into one contiguous chunk per thread, a
+/// partition fixed by the thread count, so reductions give the same bits on every run with the same `--threads`.
 ///
 /// The caller runs the first chunk; persistent workers run the others. A worker spins briefly after each job
 /// before it sleeps, because waking a sleeping thread costs tens of microseconds — more than a decoding step's
-/// small products take — yielding as it spins and sleeping after that, so that it never holds the core
-/// OpenBLAS's own threads need.
+/// small products take — yielding as it spins and sleeping after that, so that it does not hold a core another
+/// thread wants.
 public enum Parallel {
     nonisolated(unsafe) public private(set) static var threads = 1
     nonisolated(unsafe) private static var pool: WorkerPool?
@@ -38,10 +38,17 @@ public enum Parallel {
             if count > 0 { body(0, 0..<count) }
             return
         }
+        isRunningParts = true
+        defer { isRunningParts = false }
         withoutActuallyEscaping(body) { body in
             pool.run(parts: parts) { part in body(part, chunk(part, of: parts, count: count)) }
         }
     }
+
+    /// True while a loop's parts run: a product inside one (attention's per-head products) runs on its part's
+    /// thread alone instead of being cut across the threads again. Written only by the thread that posts the
+    /// parts, before posting and after every part has finished, so the workers' reads are ordered by the pool.
+    nonisolated(unsafe) public private(set) static var isRunningParts = false
 
     /// Like `forChunks`, returning one Double per chunk in chunk order (for deterministic reductions).
     public static func mapChunks(_ count: Int, minimumPerThread: Int = 32_768, _ body: (Range<Int>) -> Double) -> [Double] {
@@ -94,9 +101,8 @@ final class WorkerPool: @unchecked Sendable {
             var spins = 0
             while w.posted.load(ordering: .acquiring) == seen {
                 spins += 1
-                // OpenBLAS's own worker wants this core as soon as the caller starts its next product; yielding
-                // hands it over at once instead of at the end of the spin (LoRA steps: +12% tokens/s, median of
-                // 12 alternating runs each).
+                // Yielding hands the core at once to a thread that wants it (OpenBLAS's own, when it still split
+                // products itself: LoRA steps +12% tokens/s, median of 12 alternating runs each).
                 if spins & 15 == 0 { sched_yield() }
                 if spins & 255 == 0 && DispatchTime.now().uptimeNanoseconds - start > spinNanoseconds {
                     w.sleeping.store(true, ordering: .sequentiallyConsistent)

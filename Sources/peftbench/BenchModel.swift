@@ -77,7 +77,7 @@ extension ThroughputReport {
     /// The figures of one measurement of `tokens` tokens, with the sgemm ceiling measured now.
     init(benchmark: String, options: BenchModelOptions, model: LlamaModel, method: String?, steps: Int, tokens: Int,
          seconds: Double, flops: Double, faultsPerStep: Double, loss: Double?, prefillTokensPerS: Double? = nil) {
-        let ceiling = SgemmProbe.ceiling.measure(repeats: 5).gflops
+        let ceiling = SgemmProbe.ceiling.measure(repeats: 5).bestGflops
         let gflops = flops / seconds / 1e9
         let params = model.parameters
         self.init(

@@ -57,37 +57,35 @@ public enum Attention {
         let group = g.heads / g.kvHeads
         let prefixProducts = (prefixK != nil ? 1 : 0) + (prefixV != nil ? 1 : 0)
         GEMM.countFLOPs(2 * Double(g.batch * g.heads) * Double(tq * d) * Double(2 * tk + (p > 0 ? prefixProducts * p : 0)))
-        // (sequence, head) pairs are independent: one thread each, OpenBLAS on one thread per product.
-        BLASRuntime.withOneThreadPerCall {
-            Parallel.forParts(g.batch * g.heads) { _, pairs in
-                for pair in pairs {
-                    let b = pair / g.heads, h = pair % g.heads
-                    let start = keyStart.map { Int($0[b]) } ?? 0
-                    let kvh = h / group
-                    let qh = q + b * tq * g.qDim + h * d
-                    let kh = k + b * g.kvBatchStride + kvh * d
-                    let vh = v + b * g.kvBatchStride + kvh * d
-                    let s = probs + (b * g.heads + h) * tq * span
-                    if p > 0, let pk = prefixK {
-                        GEMM.sgemm(transA: false, transB: true, m: tq, n: p, k: d, alpha: g.scale,
-                                   a: qh, lda: g.qDim, b: pk + kvh * d, ldb: g.kvDim, c: s, ldc: span, counted: false)
-                    }
-                    GEMM.sgemm(transA: false, transB: true, m: tq, n: tk, k: d, alpha: g.scale,
-                               a: qh, lda: g.qDim, b: kh, ldb: g.kvDim, c: s + p, ldc: span, counted: false)
-                    for i in 0..<tq {
-                        let row = s + i * span
-                        let last = i + (tk - tq)  // last visible sequence key
-                        if start > 0 { (row + p).update(repeating: -.infinity, count: min(start, tk)) }
-                        if last + 1 < tk { (row + p + last + 1).update(repeating: -.infinity, count: tk - last - 1) }
-                        Softmax.forward(row, span)
-                    }
-                    let oh = out + b * tq * g.qDim + h * d
-                    GEMM.sgemm(transA: false, transB: false, m: tq, n: d, k: tk,
-                               a: s + p, lda: span, b: vh, ldb: g.kvDim, beta: 0, c: oh, ldc: g.qDim, counted: false)
-                    if p > 0, let pv = prefixV {
-                        GEMM.sgemm(transA: false, transB: false, m: tq, n: d, k: p,
-                                   a: s, lda: span, b: pv + kvh * d, ldb: g.kvDim, beta: 1, c: oh, ldc: g.qDim, counted: false)
-                    }
+        // (sequence, head) pairs are independent: one thread each, each product on its pair's thread alone.
+        Parallel.forParts(g.batch * g.heads) { _, pairs in
+            for pair in pairs {
+                let b = pair / g.heads, h = pair % g.heads
+                let start = keyStart.map { Int($0[b]) } ?? 0
+                let kvh = h / group
+                let qh = q + b * tq * g.qDim + h * d
+                let kh = k + b * g.kvBatchStride + kvh * d
+                let vh = v + b * g.kvBatchStride + kvh * d
+                let s = probs + (b * g.heads + h) * tq * span
+                if p > 0, let pk = prefixK {
+                    GEMM.sgemm(transA: false, transB: true, m: tq, n: p, k: d, alpha: g.scale,
+                               a: qh, lda: g.qDim, b: pk + kvh * d, ldb: g.kvDim, c: s, ldc: span, counted: false)
+                }
+                GEMM.sgemm(transA: false, transB: true, m: tq, n: tk, k: d, alpha: g.scale,
+                           a: qh, lda: g.qDim, b: kh, ldb: g.kvDim, c: s + p, ldc: span, counted: false)
+                for i in 0..<tq {
+                    let row = s + i * span
+                    let last = i + (tk - tq)  // last visible sequence key
+                    if start > 0 { (row + p).update(repeating: -.infinity, count: min(start, tk)) }
+                    if last + 1 < tk { (row + p + last + 1).update(repeating: -.infinity, count: tk - last - 1) }
+                    Softmax.forward(row, span)
+                }
+                let oh = out + b * tq * g.qDim + h * d
+                GEMM.sgemm(transA: false, transB: false, m: tq, n: d, k: tk,
+                           a: s + p, lda: span, b: vh, ldb: g.kvDim, beta: 0, c: oh, ldc: g.qDim, counted: false)
+                if p > 0, let pv = prefixV {
+                    GEMM.sgemm(transA: false, transB: false, m: tq, n: d, k: p,
+                               a: s, lda: span, b: pv + kvh * d, ldb: g.kvDim, beta: 1, c: oh, ldc: g.qDim, counted: false)
                 }
             }
         }
@@ -162,19 +160,17 @@ public enum Attention {
         var partials = [Float](repeating: 0, count: privatePrefix ? 2 * parts * prefixCount : 0)
         partials.withUnsafeMutableBufferPointer { partialBuffer in
             nonisolated(unsafe) let partial = partialBuffer.baseAddress
-            BLASRuntime.withOneThreadPerCall {
-                Parallel.forParts(g.batch * g.kvHeads) { part, tasks in
-                    let ds = scratch + part * tq * span
-                    let dpk = dPrefixK.map { privatePrefix ? partial! + 2 * part * prefixCount : $0 }
-                    let dpv = dPrefixV.map { privatePrefix ? partial! + (2 * part + 1) * prefixCount : $0 }
-                    for task in tasks {
-                        let b = task / g.kvHeads, kvh = task % g.kvHeads
-                        for h in (kvh * group)..<((kvh + 1) * group) {
-                            backwardHead(b: b, h: h, kvh: kvh, ds: ds, dq: dq, dk: dk, dv: dv,
-                                         dPrefixK: dpk, dPrefixV: dpv,
-                                         dout: dout, probs: probs, q: q, k: k, v: v, prefixK: prefixK, prefixV: prefixV,
-                                         geometry: g)
-                        }
+            Parallel.forParts(g.batch * g.kvHeads) { part, tasks in
+                let ds = scratch + part * tq * span
+                let dpk = dPrefixK.map { privatePrefix ? partial! + 2 * part * prefixCount : $0 }
+                let dpv = dPrefixV.map { privatePrefix ? partial! + (2 * part + 1) * prefixCount : $0 }
+                for task in tasks {
+                    let b = task / g.kvHeads, kvh = task % g.kvHeads
+                    for h in (kvh * group)..<((kvh + 1) * group) {
+                        backwardHead(b: b, h: h, kvh: kvh, ds: ds, dq: dq, dk: dk, dv: dv,
+                                     dPrefixK: dpk, dPrefixV: dpv,
+                                     dout: dout, probs: probs, q: q, k: k, v: v, prefixK: prefixK, prefixV: prefixV,
+                                     geometry: g)
                     }
                 }
             }
