@@ -48,15 +48,17 @@ public enum GEMM {
     nonisolated(unsafe) static var cutsAcrossThreads = true
     /// Below this many multiply-adds a product is not worth waking a second thread for.
     static let cutMinimumWork = 2_000_000
-    /// Blocks of C are cut at multiples of 16 rows or columns, the width of OpenBLAS's kernels, so no block
-    /// ends in a narrower edge kernel the uncut product would not run.
+    /// Blocks of C are cut at multiples of 16 rows or columns, a multiple of every x86 OpenBLAS kernel's tile, so
+    /// only the product's own last block runs a narrower edge kernel.
     static let cutBlock = 16
 
     /// One product on the engine's own threads: C cut into one block of rows per thread (of columns when C is
     /// wider than tall), each block a single-threaded OpenBLAS call. The engine's elementwise kernels run on the
     /// same threads, so no thread of one pool waits for a core another pool's thread holds (OpenBLAS splitting
     /// products on its own threads beside the engine's lost up to a third of its speed at every hand-off). k is
-    /// never cut: every element of C is summed in the same order as in one call, on any number of threads.
+    /// never cut, so no partial sums meet across threads; still, a block's bits depend on where it starts in
+    /// OpenBLAS's own blocking, so another thread count rounds some elements differently (as OpenBLAS's own
+    /// threads did), while the same thread count always gives the same bits.
     private static func cutAcrossThreads(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
