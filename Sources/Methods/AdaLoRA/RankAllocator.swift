@@ -79,9 +79,18 @@ final class RankAllocator {
         }
     }
 
-    private func score(_ p: Parameter, _ i: Int) -> Float {
-        guard let entry = importance?[ObjectIdentifier(p)] else { return 0 }
-        return entry.smoothed[i] * entry.uncertainty[i]
+    /// Importance of each element of one parameter: smoothed sensitivity times its uncertainty (0 before any).
+    private struct Scores {
+        let smoothed: UnsafeMutablePointer<Float>?, uncertainty: UnsafeMutablePointer<Float>?
+        func score(_ i: Int) -> Float {
+            guard let smoothed, let uncertainty else { return 0 }
+            return smoothed[i] * uncertainty[i]
+        }
+    }
+
+    private func scores(_ p: Parameter) -> Scores {
+        let entry = importance?[ObjectIdentifier(p)]
+        return Scores(smoothed: entry?.smoothed.pointer, uncertainty: entry?.uncertainty.pointer)
     }
 
     /// Zeroes the singular values of the least important triplets so that `budget` remain; returns what is kept.
@@ -89,11 +98,13 @@ final class RankAllocator {
         var triplets: [[Float]] = []
         for layer in layers {
             let r = layer.rank, inF = layer.inFeatures, outF = layer.outFeatures
+            // One lookup per parameter, not per element: this runs over every element of every A and B.
+            let (a, e, b) = (scores(layer.a), scores(layer.e), scores(layer.b))
             triplets.append((0..<r).map { k in
                 var aMean: Float = 0, bMean: Float = 0
-                for j in 0..<inF { aMean += score(layer.a, k * inF + j) }
-                for o in 0..<outF { bMean += score(layer.b, o * r + k) }
-                return score(layer.e, k) + aMean / Float(inF) + bMean / Float(outF)
+                for j in 0..<inF { aMean += a.score(k * inF + j) }
+                for o in 0..<outF { bMean += b.score(o * r + k) }
+                return e.score(k) + aMean / Float(inF) + bMean / Float(outF)
             })
         }
         let k = initialBudget - budget

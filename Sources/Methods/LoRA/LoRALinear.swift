@@ -92,12 +92,13 @@ final class LoRALinear: LinearLayer, MergeableLayer {
                    b: b.value.pointer, ldb: rank, beta: 1, c: y, ldc: outFeatures)
         if magnitude != nil {
             updateRowScale(recomputeNorms: !holdRowNorms)
+            // z (kept for backward) and the rescaling in one pass over y, on every thread.
             let zp = z.reserve(rows * outFeatures)
-            zp.update(from: y, count: rows * outFeatures)
             let scale = rowScale.pointer, outF = outFeatures
             Parallel.forChunks(rows, minimumPerThread: max(1, 32_768 / outF)) { range in
                 for r in range {
                     let row = y + r * outF
+                    (zp + r * outF).update(from: row, count: outF)
                     for o in 0..<outF { row[o] *= scale[o] }
                 }
             }
@@ -123,7 +124,10 @@ final class LoRALinear: LinearLayer, MergeableLayer {
         if recomputeNorms {
             let n = outFeatures * inFeatures
             let w = scratch.buffer.reserve(n)
-            w.update(from: denseBase!.weight.value.pointer, count: n)
+            let w0 = denseBase!.weight.value.pointer
+            Parallel.forChunks(n, minimumPerThread: 65_536) { range in
+                (w + range.lowerBound).update(from: w0 + range.lowerBound, count: range.count)
+            }
             GEMM.sgemm(transA: false, transB: false, m: outFeatures, n: inFeatures, k: rank, alpha: scaling,
                        a: b.value.pointer, lda: rank, b: a.value.pointer, ldb: inFeatures, beta: 1, c: w, ldc: inFeatures)
             let cols = inFeatures
@@ -154,21 +158,22 @@ final class LoRALinear: LinearLayer, MergeableLayer {
             // dm_o = Σ_rows dy·z / ‖W'‖_o ;  dz = dy ∘ m/‖W'‖
             let zp = z.pointer, scale = rowScale.pointer, norms = rowNorm.pointer, outF = outFeatures
             let dzp = dz.reserve(rows * outF)
-            if let dm = m.grad?.pointer {
-                // Σ over rows first, one division per output.
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: outF) { sums in
+            let dm = m.grad?.pointer
+            // Each thread owns a range of outputs and walks every row in order, so dm's sums (over rows first, one
+            // division per output) keep one order whatever the thread count; dz is formed in the same pass.
+            Parallel.forChunks(outF, minimumPerThread: max(1, 32_768 / rows)) { outputs in
+                let lo = outputs.lowerBound, width = outputs.count
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { sums in
                     let acc = sums.baseAddress!
-                    acc.update(repeating: 0, count: outF)
+                    acc.update(repeating: 0, count: width)
                     for r in 0..<rows {
-                        let dyr = dy + r * outF, zr = zp + r * outF
-                        for o in 0..<outF { acc[o] += dyr[o] * zr[o] }
+                        let dyr = dy + r * outF + lo, zr = zp + r * outF + lo, dzr = dzp + r * outF + lo
+                        for o in 0..<width {
+                            acc[o] += dyr[o] * zr[o]
+                            dzr[o] = dyr[o] * scale[lo + o]
+                        }
                     }
-                    for o in 0..<outF { dm[o] += acc[o] / norms[o] }
-                }
-            }
-            Parallel.forChunks(rows, minimumPerThread: max(1, 32_768 / outF)) { range in
-                for r in range {
-                    for o in 0..<outF { dzp[r * outF + o] = dy[r * outF + o] * scale[o] }
+                    if let dm { for o in 0..<width { dm[lo + o] += acc[o] / norms[lo + o] } }
                 }
             }
             grad = UnsafePointer(dzp)
