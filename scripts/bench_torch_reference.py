@@ -142,10 +142,18 @@ def run_one(gguf, workload, steps, threads, batch, seq):
             optimizer = torch.optim.AdamW(params, lr=1e-5)
             result["optimizer"] = "AdamW"
 
+        updates = 0
+
         def step(t):
+            nonlocal updates
             loss = model(input_ids=t, labels=t).loss
             loss.backward()
             optimizer.step()
+            updates += 1
+            # AdaLoRA is only AdaLoRA with its budget allocation after each update, with the gradients still in
+            # place (PEFT's documented loop); peftbench's trainer does the same work at every step.
+            if workload == "adalora":
+                model.base_model.update_and_allocate(updates)
             optimizer.zero_grad(set_to_none=False)
 
         flops_per_step = counted_flops(lambda: step(tokens[0]))
