@@ -10,9 +10,9 @@ FLOPs of one step (torch's FlopCounterMode), so that every figure has its MFU ag
 With --peftbench BINARY, peftbench's own benchmark of the same workload (`bench forward|generate|train`, same GGUF,
 batch, length, threads) runs in the same alternation, and each row ends with the ratio of peftbench's median tokens/s
 to the reference's faster allocator's and of their peak RSS (also without the resident pages of the CUDA build's GPU
-libraries, which PyPI's torch loads on any machine), then the arithmetic of the row's target: the tokens/s
-and the MFU peftbench would need for it (its FLOPs per token at its own ceiling), and the ratio it would reach if every
-FLOP ran at that ceiling, so a target beyond the machine shows as such.
+libraries, which PyPI's torch loads on any machine), then the arithmetic of the row's target: the tokens/s and the
+MFU peftbench would need for it (its FLOPs per token at its own ceiling), and the ratio it would reach if every FLOP
+ran at that ceiling, so a target beyond the machine shows as such.
 
 Usage: python3 scripts/bench_torch_reference.py GGUF [--only forward,full,lora,...] [--steps N] [--threads T]
                                                 [--repeats R] [--allocator both|tcmalloc|glibc] [--json]
@@ -106,7 +106,8 @@ def gpu_library_rss_mb():
     with open("/proc/self/smaps") as smaps:
         for line in smaps:
             fields = line.split()
-            if line[0] in "0123456789abcdef" and "-" in fields[0]:
+            # A mapping's header (address range, ..., path) is the one line whose first field is not a "Key:".
+            if not fields[0].endswith(":"):
                 counted = len(fields) > 5 and any(m in fields[5] for m in GPU_LIBRARY_MARKERS)
             elif counted and fields[0] == "Rss:":
                 kb += int(fields[1])
